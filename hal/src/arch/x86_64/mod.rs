@@ -1,0 +1,18 @@
+//! x86_64: PVH boot, 4-level paging, xAPIC, 16550 console, ACPI power-off.
+
+pub mod acpi;
+pub mod apic;
+mod boot;
+pub mod cpu;
+pub mod debug_exit;
+pub mod gdt;
+mod idt;
+pub mod interrupt_vectors;
+pub mod layout;
+pub mod paging;
+pub mod rtc;
+pub mod serial;
+mod start;
+mod start_info;
+pub mod trap;
+pub mod tsc;
