@@ -7,7 +7,7 @@ use acpi_tables::{SDT_HEADER_BYTES, parse_fadt, parse_rsdp, parse_sdt_header, ro
 use spin::Once;
 use x86_64::instructions::port::Port;
 
-use crate::memory::direct_map::physical_to_virtual;
+use crate::memory::direct_map::{self, physical_to_virtual};
 
 /// Largest table read (QEMU's DSDT is about 8 KiB); a bigger length field means corruption.
 const MAX_TABLE_BYTES: u32 = 1 << 20;
@@ -56,7 +56,7 @@ pub fn power_off() {
 
 fn find_soft_off(rsdp_physical: u64) -> Result<SoftOff, &'static str> {
     let rsdp =
-        parse_rsdp(physical_bytes(rsdp_physical, RSDP_BYTES)).map_err(|_| "bad root pointer")?;
+        parse_rsdp(physical_bytes(rsdp_physical, RSDP_BYTES)?).map_err(|_| "bad root pointer")?;
     let (root, is_xsdt) = match rsdp.xsdt_address {
         Some(xsdt) => (xsdt, true),
         None => (u64::from(rsdp.rsdt_address), false),
@@ -81,16 +81,23 @@ fn find_soft_off(rsdp_physical: u64) -> Result<SoftOff, &'static str> {
 
 /// A whole table at `physical`, sized by its header.
 fn table_bytes(physical: u64) -> Result<&'static [u8], &'static str> {
-    let header = parse_sdt_header(physical_bytes(physical, SDT_HEADER_BYTES))
+    let header = parse_sdt_header(physical_bytes(physical, SDT_HEADER_BYTES)?)
         .map_err(|_| "bad table header")?;
     if header.length > MAX_TABLE_BYTES {
         return Err("table length implausibly large");
     }
-    Ok(physical_bytes(physical, header.length as usize))
+    physical_bytes(physical, header.length as usize)
 }
 
-fn physical_bytes(physical: u64, length: usize) -> &'static [u8] {
+/// `length` bytes of firmware memory at `physical`, if the direct map covers them.
+fn physical_bytes(physical: u64, length: usize) -> Result<&'static [u8], &'static str> {
+    let end = physical
+        .checked_add(length as u64)
+        .ok_or("table address overflows")?;
+    if !direct_map::covers(&(physical..end)) {
+        return Err("table lies outside the direct map");
+    }
     // SAFETY: ACPI tables live in firmware-reserved or ACPI memory that the frame allocator
-    // never hands out and nothing writes; the direct map covers all of it. Lengths are capped.
-    unsafe { core::slice::from_raw_parts(physical_to_virtual(physical), length) }
+    // never hands out and nothing writes; the range was just checked to be in the direct map.
+    Ok(unsafe { core::slice::from_raw_parts(physical_to_virtual(physical), length) })
 }

@@ -24,7 +24,7 @@ use super::layout::{
 };
 use crate::{
     boot_info::{BootInfo, MemoryKind},
-    memory::{PAGE_SIZE, frames, ranges},
+    memory::{PAGE_SIZE, direct_map, frames, ranges},
     sync::IrqSpinLock,
 };
 
@@ -133,6 +133,7 @@ fn map_direct_map(
         .max(FOUR_GIB)
         .next_multiple_of(Size2MiB::SIZE)
         .min(DIRECT_MAP_BYTES);
+    direct_map::set_mapped_end(top);
     for physical in (0..top).step_by(Size2MiB::SIZE as usize) {
         let is_memory = info.memory_regions().any(|region| {
             region.kind != MemoryKind::Reserved
