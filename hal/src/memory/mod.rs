@@ -8,4 +8,5 @@ pub mod stack;
 
 /// Bytes in a page and in a frame.
 pub const PAGE_SIZE: u64 = 4096;
+#[cfg(feature = "ktest")]
 pub mod debug;
