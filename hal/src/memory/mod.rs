@@ -1,5 +1,7 @@
 //! Physical memory: the direct map, the frame allocator, the kernel heap and kernel stacks.
 
+#[cfg(feature = "ktest")]
+pub mod debug;
 pub mod direct_map;
 pub mod frames;
 pub mod heap;
@@ -8,5 +10,3 @@ pub mod stack;
 
 /// Bytes in a page and in a frame.
 pub const PAGE_SIZE: u64 = 4096;
-#[cfg(feature = "ktest")]
-pub mod debug;

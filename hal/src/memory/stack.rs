@@ -67,20 +67,19 @@ impl Drop for KernelStack {
     }
 }
 
+/// Start of the stack slot holding `address`, if it is in the stack area.
+fn slot_start(address: u64) -> Option<u64> {
+    (KERNEL_STACKS_BASE..KERNEL_STACKS_END)
+        .contains(&address)
+        .then(|| address - (address - KERNEL_STACKS_BASE) % SLOT_BYTES)
+}
+
 /// If `address` falls in a kernel stack's guard page, that page's address.
 pub fn guard_page_containing(address: u64) -> Option<u64> {
-    if !(KERNEL_STACKS_BASE..KERNEL_STACKS_END).contains(&address) {
-        return None;
-    }
-    let slot_start = address - (address - KERNEL_STACKS_BASE) % SLOT_BYTES;
-    (address - slot_start < PAGE_SIZE).then_some(slot_start)
+    slot_start(address).filter(|&start| address - start < PAGE_SIZE)
 }
 
 /// The usable range of the stack slot holding `address`, if it is in the stack area.
 pub fn slot_stack_range(address: u64) -> Option<core::ops::Range<u64>> {
-    if !(KERNEL_STACKS_BASE..KERNEL_STACKS_END).contains(&address) {
-        return None;
-    }
-    let slot_start = address - (address - KERNEL_STACKS_BASE) % SLOT_BYTES;
-    Some(slot_start + PAGE_SIZE..slot_start + SLOT_BYTES)
+    slot_start(address).map(|start| start + PAGE_SIZE..start + SLOT_BYTES)
 }

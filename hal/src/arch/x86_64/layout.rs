@@ -10,6 +10,8 @@
 
 /// Where the linker places the kernel image: physical address + this.
 pub const KERNEL_IMAGE_BASE: u64 = 0xffff_ffff_8000_0000;
+/// Physical memory below this (real-mode area, firmware data) is never given out.
+pub const LOW_MEMORY_END: u64 = 1 << 20;
 /// Physical memory the 32-bit trampoline maps at [`KERNEL_IMAGE_BASE`] before Rust runs.
 pub const BOOT_WINDOW_BYTES: u64 = 1 << 30;
 /// Physical address 0 in the direct map.

@@ -20,7 +20,8 @@ use x86_64::{
 };
 
 use super::layout::{
-    BOOT_WINDOW_BYTES, DIRECT_MAP_BASE, DIRECT_MAP_BYTES, KERNEL_IMAGE_BASE, kernel_sections,
+    BOOT_WINDOW_BYTES, DIRECT_MAP_BASE, DIRECT_MAP_BYTES, KERNEL_IMAGE_BASE, LOW_MEMORY_END,
+    kernel_sections,
 };
 use crate::{
     boot_info::{BootInfo, MemoryKind},
@@ -28,7 +29,6 @@ use crate::{
     sync::IrqSpinLock,
 };
 
-const LOW_MEMORY_END: u64 = 1 << 20;
 const FOUR_GIB: u64 = 1 << 32;
 
 /// The kernel's page tables after boot, reached through the direct map.

@@ -13,8 +13,6 @@ use crate::{
     time,
 };
 
-const LOW_MEMORY_END: u64 = 1 << 20;
-
 /// Called by the trampoline in `boot.rs` on the boot stack, interrupts off.
 pub(super) extern "C" fn start64(start_info_physical: u64) -> ! {
     serial::init();
@@ -36,7 +34,7 @@ pub(super) extern "C" fn start64(start_info_physical: u64) -> ! {
 fn set_up_memory(info: &BootInfo) {
     let initrd = info.initrd().unwrap_or(0..0);
     let fixed_reservations = [
-        0..LOW_MEMORY_END,
+        0..layout::LOW_MEMORY_END,
         layout::kernel_physical_range(),
         initrd.clone(),
     ];

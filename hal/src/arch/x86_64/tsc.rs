@@ -40,22 +40,21 @@ pub fn frequency_hz() -> u64 {
 
 /// Nanoseconds since calibration; 0 before it.
 pub fn nanoseconds_since_calibration() -> u64 {
-    let hz = frequency_hz();
-    if hz == 0 {
-        return 0;
-    }
-    let ticks = read_timestamp_counter().wrapping_sub(TSC_AT_CALIBRATION.load(Ordering::Acquire));
-    (u128::from(ticks) * 1_000_000_000 / u128::from(hz)) as u64
+    let at_calibration = TSC_AT_CALIBRATION.load(Ordering::Acquire);
+    ticks_to_nanoseconds(read_timestamp_counter().wrapping_sub(at_calibration))
 }
 
-/// TSC ticks since power-on (QEMU starts the TSC at 0), as nanoseconds; usable before
-/// calibration only once a frequency is known.
+/// Nanoseconds since power-on (QEMU starts the TSC at 0); 0 before calibration.
 pub fn nanoseconds_since_reset() -> u64 {
+    ticks_to_nanoseconds(read_timestamp_counter())
+}
+
+fn ticks_to_nanoseconds(ticks: u64) -> u64 {
     let hz = frequency_hz();
     if hz == 0 {
         return 0;
     }
-    (u128::from(read_timestamp_counter()) * 1_000_000_000 / u128::from(hz)) as u64
+    (u128::from(ticks) * 1_000_000_000 / u128::from(hz)) as u64
 }
 
 /// Reads one of the PIT ports this module owns.
