@@ -40,7 +40,7 @@ pub fn init() {
     APIC_PHYSICAL_BASE.store(base, Ordering::Release);
     write(REGISTER_SPURIOUS, (1 << 8) | vectors::APIC_SPURIOUS as u32);
     let ticks_per_period = calibrate_timer() / TIMER_HZ;
-    write(REGISTER_TIMER_DIVIDE, DIVIDE_BY_16);
+    // calibrate_timer left the divider at 16, the rate it measured.
     write(
         REGISTER_TIMER_VECTOR,
         TIMER_PERIODIC | vectors::TIMER as u32,
