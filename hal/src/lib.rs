@@ -16,6 +16,7 @@
 pub mod arch;
 pub mod backtrace;
 pub mod boot_info;
+pub mod boot_messages;
 pub mod console;
 mod entry;
 pub mod memory;

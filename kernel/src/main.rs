@@ -29,6 +29,7 @@ fn kernel_main(boot_info: &'static BootInfo) -> ! {
     klog::init(command_line.loglevel());
     log::info!("Loam {} (x86_64) booting", env!("CARGO_PKG_VERSION"));
     log::info!("Command line: {}", boot_info.command_line());
+    hal::boot_messages::replay(|warning| log::warn!("{warning}"));
     log_memory(boot_info);
     log::info!(
         "kernel_main reached at {} us since reset",

@@ -5,6 +5,8 @@
 //! (`loglevel=`, `quiet`, `debug` on the command line, as in Linux) reach the console.
 
 mod ring;
+#[cfg(feature = "ktest")]
+pub mod test;
 
 use alloc::string::String;
 use core::{

@@ -32,7 +32,9 @@ pub fn init(rsdp_physical: Option<u64>) {
             .ok_or("no ACPI root pointer from the boot loader")
             .and_then(find_soft_off);
         found
-            .inspect_err(|reason| log::warn!("acpi: power-off unavailable: {reason}"))
+            .inspect_err(|reason| {
+                crate::boot_messages::warn(format_args!("acpi: power-off unavailable: {reason}"));
+            })
             .ok()
     });
 }

@@ -41,20 +41,20 @@ pub fn read(physical_address: u64, info: &mut BootInfo) {
             kind: memory_kind(entry.ty()),
         };
         if !info.push_memory_region(region) {
-            log::warn!(
+            crate::boot_messages::warn(format_args!(
                 "boot: memory map has more than {} entries; rest ignored",
                 crate::boot_info::MAX_MEMORY_REGIONS
-            );
+            ));
             break;
         }
     }
     if let Some(command_line) = reader.cmdline()
         && !info.set_command_line(command_line.to_bytes())
     {
-        log::warn!(
+        crate::boot_messages::warn(format_args!(
             "boot: command line longer than {} bytes was cut",
             crate::boot_info::MAX_COMMAND_LINE_BYTES
-        );
+        ));
     }
     info.initrd = reader.modlist().next().map(|module| {
         let raw = module.raw();
