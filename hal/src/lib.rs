@@ -13,6 +13,8 @@
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+extern crate alloc;
+
 pub mod arch;
 pub mod backtrace;
 pub mod boot_info;
@@ -22,8 +24,11 @@ mod entry;
 pub mod memory;
 mod panic;
 pub mod power;
+
+
 pub mod sync;
 pub mod time;
+pub mod user;
 
 pub use boot_info::BootInfo;
 

@@ -17,6 +17,7 @@ mod klog;
 mod ktest;
 #[cfg(feature = "ktest")]
 mod machine_test;
+mod mm;
 
 use cmdline::CommandLine;
 use hal::BootInfo;

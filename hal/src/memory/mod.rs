@@ -5,8 +5,18 @@ pub mod debug;
 pub mod direct_map;
 pub mod frames;
 pub mod heap;
+pub mod owned_frame;
 pub(crate) mod ranges;
 pub mod stack;
 
 /// Bytes in a page and in a frame.
 pub const PAGE_SIZE: u64 = 4096;
+
+/// What user code may do with a mapped page besides reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct PagePermissions {
+    /// Writes are allowed.
+    pub is_writable: bool,
+    /// Instruction fetches are allowed.
+    pub is_executable: bool,
+}

@@ -33,7 +33,11 @@ pub struct KernelTest {
 }
 
 /// Every module's tests. A module with tests exports `TESTS` and is listed here once.
-static TEST_LISTS: &[&[KernelTest]] = &[crate::machine_test::TESTS, crate::klog::test::TESTS];
+static TEST_LISTS: &[&[KernelTest]] = &[
+    crate::machine_test::TESTS,
+    crate::klog::test::TESTS,
+    crate::mm::test::TESTS,
+];
 
 fn all_tests() -> impl Iterator<Item = &'static KernelTest> {
     TEST_LISTS.iter().flat_map(|list| list.iter())

@@ -90,3 +90,56 @@ pub fn run_on_stack(stack_top: u64, entry: extern "C" fn() -> !) -> ! {
         )
     }
 }
+
+/// Linux's `AT_HWCAP` on x86_64: CPUID leaf 1's EDX feature bits.
+pub fn hardware_capabilities() -> u64 {
+    u64::from(core::arch::x86_64::__cpuid(1).edx)
+}
+
+/// Linux's `AT_HWCAP2` on x86_64: bit 1 (`HWCAP2_FSGSBASE`) only when the kernel enabled
+/// user `rdfsbase`; Loam does not, so none are set.
+pub fn hardware_capabilities2() -> u64 {
+    0
+}
+
+/// The platform string Linux puts in `AT_PLATFORM`.
+pub const PLATFORM: &str = "x86_64";
+
+/// 64 bits from the CPU's random-number generator (RDSEED, else RDRAND), if it has one.
+pub fn hardware_random() -> Option<u64> {
+    let features = core::arch::x86_64::__cpuid(1);
+    let extended = core::arch::x86_64::__cpuid_count(7, 0);
+    let has_rdseed = extended.ebx & (1 << 18) != 0;
+    let has_rdrand = features.ecx & (1 << 30) != 0;
+    (0..10).find_map(|_| {
+        if has_rdseed {
+            read_random(RandomSource::Seed)
+        } else if has_rdrand {
+            read_random(RandomSource::Generator)
+        } else {
+            None
+        }
+    })
+}
+
+#[derive(Clone, Copy)]
+enum RandomSource {
+    Seed,
+    Generator,
+}
+
+fn read_random(source: RandomSource) -> Option<u64> {
+    let value: u64;
+    let is_valid: u8;
+    match source {
+        // SAFETY: RDSEED only writes the output register and CF; CPUID said it exists.
+        RandomSource::Seed => unsafe {
+            core::arch::asm!("rdseed {value}", "setc {ok}", value = out(reg) value, ok = out(reg_byte) is_valid, options(nomem, nostack))
+        },
+        // SAFETY: as above for RDRAND.
+        RandomSource::Generator => unsafe {
+            core::arch::asm!("rdrand {value}", "setc {ok}", value = out(reg) value, ok = out(reg_byte) is_valid, options(nomem, nostack))
+        },
+    }
+    (is_valid != 0).then_some(value)
+}

@@ -22,6 +22,13 @@ use x86_64::{
     },
 };
 
+/// The kernel code selector (`syscall` loads it from STAR[47:32]).
+pub const KERNEL_CODE_SELECTOR: u16 = 0x08;
+/// The user data (stack) selector with RPL 3.
+pub const USER_DATA_SELECTOR: u16 = 0x18 | 3;
+/// The user code selector with RPL 3.
+pub const USER_CODE_SELECTOR: u16 = 0x20 | 3;
+
 /// IST slot (0-based) used by the double-fault handler.
 pub const DOUBLE_FAULT_IST_INDEX: u16 = 0;
 const DOUBLE_FAULT_STACK_BYTES: usize = 32 * 1024;
@@ -44,7 +51,16 @@ struct Tables {
     tss: SegmentSelector,
 }
 
-static TSS: Once<TaskStateSegment> = Once::new();
+/// The TSS, which the CPU reads and [`set_kernel_entry_stack`] writes.
+#[repr(transparent)]
+struct TaskStateCell(UnsafeCell<TaskStateSegment>);
+
+// SAFETY: the TSS is per CPU (one CPU so far) and written only by `init` and
+// `set_kernel_entry_stack`, which run with interrupts off on that CPU; Rust never holds a
+// reference into it across those writes.
+unsafe impl Sync for TaskStateCell {}
+
+static TSS: TaskStateCell = TaskStateCell(UnsafeCell::new(TaskStateSegment::new()));
 static TABLES: Once<Tables> = Once::new();
 
 /// The range of the double-fault stack, for fault reports.
@@ -55,19 +71,21 @@ pub fn double_fault_stack() -> core::ops::Range<u64> {
 
 /// Builds and loads the GDT and TSS and reloads every segment register.
 pub fn init() {
-    let tss = TSS.call_once(|| {
-        let mut tss = TaskStateSegment::new();
-        tss.interrupt_stack_table[usize::from(DOUBLE_FAULT_IST_INDEX)] =
-            VirtAddr::new(double_fault_stack().end);
-        tss
-    });
+    let double_fault_stack_top = VirtAddr::new(double_fault_stack().end);
+    // SAFETY: boot runs this once, interrupts off, before any trap can make the CPU read the
+    // TSS; no reference into it exists.
+    unsafe {
+        (*TSS.0.get()).interrupt_stack_table[usize::from(DOUBLE_FAULT_IST_INDEX)] =
+            double_fault_stack_top;
+    }
     let tables = TABLES.call_once(|| {
         let mut gdt = GlobalDescriptorTable::new();
         let kernel_code = gdt.append(Descriptor::kernel_code_segment());
         let kernel_data = gdt.append(Descriptor::kernel_data_segment());
         gdt.append(Descriptor::user_data_segment());
         gdt.append(Descriptor::user_code_segment());
-        let tss = gdt.append(Descriptor::tss_segment(tss));
+        // SAFETY: the TSS is a static that lives for ever and is not moved.
+        let tss = gdt.append(unsafe { Descriptor::tss_segment_unchecked(TSS.0.get()) });
         Tables {
             gdt,
             kernel_code,
@@ -88,4 +106,14 @@ pub fn init() {
     unsafe { ES::set_reg(tables.kernel_data) };
     // SAFETY: see above.
     unsafe { load_tss(tables.tss) };
+}
+
+/// The address of the TSS's RSP0 field: the stack the CPU switches to when an interrupt or
+/// exception arrives in user mode.
+///
+/// User-mode entry (`user_mode.rs`) writes it, with interrupts off, just before each return to
+/// user space; nothing else writes it after boot.
+pub(super) fn kernel_entry_stack_field() -> u64 {
+    // SAFETY: only computes a field address inside the static TSS; nothing is read or written.
+    unsafe { (&raw mut (*TSS.0.get()).privilege_stack_table[0]) as u64 }
 }

@@ -20,8 +20,8 @@ use x86_64::{
 };
 
 use super::layout::{
-    BOOT_WINDOW_BYTES, DIRECT_MAP_BASE, DIRECT_MAP_BYTES, KERNEL_IMAGE_BASE, LOW_MEMORY_END,
-    kernel_sections,
+    BOOT_WINDOW_BYTES, DIRECT_MAP_BASE, DIRECT_MAP_BYTES, KERNEL_HEAP_BASE, KERNEL_IMAGE_BASE,
+    KERNEL_STACKS_BASE, LOW_MEMORY_END, kernel_sections,
 };
 use crate::{
     boot_info::{BootInfo, MemoryKind},
@@ -30,6 +30,9 @@ use crate::{
 };
 
 const FOUR_GIB: u64 = 1 << 32;
+
+/// Physical address of the kernel's PML4, whose upper half every address space shares.
+static KERNEL_ROOT: spin::Once<u64> = spin::Once::new();
 
 /// The kernel's page tables after boot, reached through the direct map.
 static KERNEL_PAGE_TABLE: IrqSpinLock<Option<OffsetPageTable<'static>>> = IrqSpinLock::new(None);
@@ -107,6 +110,7 @@ pub fn build_and_switch(info: &BootInfo, frames: &mut BootFrameAllocator) {
     let mut builder = unsafe { OffsetPageTable::new(pml4, VirtAddr::new(KERNEL_IMAGE_BASE)) };
     map_direct_map(&mut builder, frames, info);
     map_kernel_image(&mut builder, frames);
+    create_top_level_entries(builder.level_4_table_mut(), frames);
     // SAFETY: the new tables map the kernel image at the addresses it runs at (including the
     // boot stack in `.boot`) and all of physical memory, so execution continues unchanged.
     unsafe { Cr3::write(pml4_frame, Cr3Flags::empty()) };
@@ -117,6 +121,33 @@ pub fn build_and_switch(info: &BootInfo, frames: &mut BootFrameAllocator) {
     // SAFETY: the direct map covers every page-table frame, old and future.
     let mapper = unsafe { OffsetPageTable::new(pml4, VirtAddr::new(DIRECT_MAP_BASE)) };
     *KERNEL_PAGE_TABLE.lock() = Some(mapper);
+    KERNEL_ROOT.call_once(|| pml4_frame.start_address().as_u64());
+}
+
+/// Gives the heap and kernel-stack areas their top-level entries now, so that mappings made
+/// there later land in tables that every user address space already shares.
+fn create_top_level_entries(pml4: &mut PageTable, frames: &mut BootFrameAllocator) {
+    for base in [KERNEL_HEAP_BASE, KERNEL_STACKS_BASE] {
+        let entry = &mut pml4[VirtAddr::new(base).p4_index()];
+        if entry.is_unused() {
+            let table = frames
+                .allocate_frame()
+                .expect("no memory for the kernel page tables");
+            entry.set_frame(table, Flags::PRESENT | Flags::WRITABLE);
+        }
+    }
+}
+
+/// Physical address of the kernel's PML4.
+pub(super) fn kernel_root() -> u64 {
+    *KERNEL_ROOT.get().expect("kernel page tables are built at boot")
+}
+
+/// Switches to the kernel's own tables (no user half), e.g. before freeing the active ones.
+pub(super) fn activate_kernel_tables() {
+    let frame = PhysFrame::containing_address(PhysAddr::new(kernel_root()));
+    // SAFETY: the kernel tables map everything the kernel uses, and live for ever.
+    unsafe { Cr3::write(frame, Cr3Flags::empty()) };
 }
 
 fn map_direct_map(
@@ -196,7 +227,7 @@ fn map_kernel_range(
 }
 
 /// Adapts the buddy allocator to the `x86_64` crate's page-table allocation.
-struct BuddyFrames;
+pub(super) struct BuddyFrames;
 
 // SAFETY: frames from the buddy allocator are unused until freed; they are zeroed here.
 unsafe impl FrameAllocator<Size4KiB> for BuddyFrames {

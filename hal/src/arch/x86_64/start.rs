@@ -6,7 +6,9 @@
 
 use core::ops::Range;
 
-use super::{acpi, apic, cpu, gdt, idt, layout, paging, rtc, serial, start_info, tsc};
+use super::{
+    acpi, apic, cpu, fpu, gdt, idt, layout, paging, rtc, serial, start_info, tsc, user_mode,
+};
 use crate::{
     BOOT_INFO, BootInfo,
     memory::{frames, stack::KernelStack},
@@ -18,6 +20,8 @@ pub(super) extern "C" fn start64(start_info_physical: u64) -> ! {
     serial::init();
     gdt::init();
     idt::init();
+    user_mode::init();
+    fpu::init();
     tsc::calibrate();
     let mut info = BootInfo::empty();
     start_info::read(start_info_physical, &mut info);

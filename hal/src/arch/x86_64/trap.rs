@@ -7,7 +7,7 @@
 
 use core::{arch::global_asm, fmt};
 
-use super::{apic, cpu, interrupt_vectors as vectors};
+use super::{apic, cpu, interrupt_vectors as vectors, user_copy, user_mode};
 
 /// Registers as saved on entry, lowest address first.
 #[derive(Debug)]
@@ -60,6 +60,12 @@ trap_entry_stubs:
     .endr
 
 trap_common:
+    /* From user mode (CS RPL 3), switch to the kernel's GS base; traps from user mode never
+       return through this stub (the dispatcher leaves through user_mode.rs). */
+    test byte ptr [rsp + 24], 3
+    jz 1f
+    swapgs
+1:
     push rax
     push rbx
     push rcx
@@ -110,6 +116,12 @@ pub fn entry_stub_address(vector: usize) -> u64 {
 }
 
 extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
+    if frame.cs & 3 == 3 {
+        user_trap(frame);
+    }
+    if frame.vector == vectors::PAGE_FAULT && resume_user_copy(frame) {
+        return;
+    }
     match frame.vector {
         0..=31 => fatal_exception(frame),
         vectors::TIMER => {
@@ -121,6 +133,37 @@ extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
             log::warn!("unexpected interrupt on vector {other:#x}");
             apic::end_of_interrupt();
         }
+    }
+}
+
+/// A trap taken in user mode: acknowledge interrupts, then hand the event to the kernel by
+/// returning from `user_mode::enter`.
+fn user_trap(frame: &TrapFrame) -> ! {
+    let fault_address = if frame.vector == vectors::PAGE_FAULT {
+        cpu::page_fault_address()
+    } else {
+        0
+    };
+    match frame.vector {
+        vectors::TIMER => {
+            crate::time::timer_interrupt();
+            apic::end_of_interrupt();
+        }
+        0..=31 | vectors::LEGACY_PIC_FIRST..=vectors::LEGACY_PIC_LAST | vectors::APIC_SPURIOUS => {}
+        _ => apic::end_of_interrupt(),
+    }
+    user_mode::leave_after_trap(frame, fault_address)
+}
+
+/// A kernel page fault inside the user-copy routine: resume at its fixup (the copy reports
+/// `EFAULT`) instead of treating it as a kernel bug.
+fn resume_user_copy(frame: &mut TrapFrame) -> bool {
+    match user_copy::fixup_for(frame.rip) {
+        Some(fixup) => {
+            frame.rip = fixup;
+            true
+        }
+        None => false,
     }
 }
 
