@@ -6,6 +6,7 @@
 
 mod apt;
 mod arch;
+mod bench;
 mod busybox;
 mod cpio;
 mod host_tools;
@@ -38,6 +39,8 @@ enum XtaskCommand {
     Run(run::RunOptions),
     /// Run every test (host, in-kernel, guest) and end with `N passed, N failed`.
     Test(testing::TestOptions),
+    /// Compare Loam with Debian's Linux on the same QEMU and print the Loam/Linux ratios.
+    Bench(bench::BenchOptions),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         XtaskCommand::Build(options) => kernel_build::execute(&options),
         XtaskCommand::Run(options) => run::execute(&options),
         XtaskCommand::Test(options) => testing::execute(&options),
+        XtaskCommand::Bench(options) => bench::execute(&options),
     };
     result.unwrap_or_else(|error| {
         eprintln!("xtask: error: {error:#}");

@@ -1,10 +1,10 @@
 //! Booting a kernel under QEMU, interactively or with the serial console captured for tests.
 //!
-//! Every boot uses the same machine: `-m 256M -cpu max`, KVM when it is usable (else TCG),
-//! `-no-reboot` so that a reboot or a Linux `panic=-1` ends QEMU, and an `isa-debug-exit`
-//! device at port 0xf4 through which a kernel ends QEMU with status `(value << 1) | 1`. Loam
-//! writes 0x10 for "all passed" (status 33) and 0x11 for failures or a panic (status 35); an
-//! ACPI power-off ends QEMU with status 0.
+//! Every boot uses the same machine: `-m 256M -cpu max` (only the bench's search for the smallest
+//! `-m` varies the memory), KVM when it is usable (else TCG), `-no-reboot` so that a reboot or a
+//! Linux `panic=-1` ends QEMU, and an `isa-debug-exit` device at port 0xf4 through which a kernel
+//! ends QEMU with status `(value << 1) | 1`. Loam writes 0x10 for "all passed" (status 33) and
+//! 0x11 for failures or a panic (status 35); an ACPI power-off ends QEMU with status 0.
 
 use std::{
     fmt,
@@ -22,7 +22,11 @@ use wait_timeout::ChildExt;
 
 use crate::process;
 
-const QEMU: &str = "qemu-system-x86_64";
+/// The QEMU binary every boot runs.
+pub const QEMU: &str = "qemu-system-x86_64";
+
+/// Guest memory of every boot except the bench's `-m` search.
+pub const DEFAULT_MEMORY_MIB: u32 = 256;
 
 /// QEMU's exit status after Loam writes 0x10 to `isa-debug-exit`: every test passed.
 pub const STATUS_SUCCESS: i32 = 33;
@@ -88,7 +92,7 @@ pub struct BootOutcome {
 
 /// Boots with the serial console (and QEMU's monitor, `Ctrl-A c`) on the terminal.
 pub fn run_interactive(boot: &Boot) -> Result<ExitStatus> {
-    let mut command = base_command(boot);
+    let mut command = base_command(boot, DEFAULT_MEMORY_MIB);
     command.args(["-nographic", "-serial", "mon:stdio"]);
     eprintln!("xtask: {}", process::describe(&command));
     eprintln!("xtask: press Ctrl-A x to quit QEMU");
@@ -99,17 +103,7 @@ pub fn run_interactive(boot: &Boot) -> Result<ExitStatus> {
 
 /// Boots with the serial console captured, killing QEMU if it runs longer than `timeout`.
 pub fn run_captured(boot: &Boot, timeout: Duration, echo: Echo) -> Result<BootOutcome> {
-    let mut command = base_command(boot);
-    command.args([
-        "-nographic",
-        "-display",
-        "none",
-        "-monitor",
-        "none",
-        "-serial",
-        "stdio",
-    ]);
-    command.stdin(Stdio::null()).stdout(Stdio::piped());
+    let mut command = captured_command(boot, DEFAULT_MEMORY_MIB);
     let mut child = command
         .spawn()
         .with_context(|| format!("could not start {QEMU}"))?;
@@ -129,6 +123,24 @@ pub fn run_captured(boot: &Boot, timeout: Duration, echo: Echo) -> Result<BootOu
     let serial = reader.join().expect("the serial reader does not panic")?;
     let serial = String::from_utf8_lossy(&serial).replace("\r\n", "\n");
     Ok(BootOutcome { ending, serial })
+}
+
+/// The QEMU command of a captured boot with `memory_mib` of guest memory: no display, no
+/// monitor, the serial console on QEMU's stdout (piped), stdin closed. Callers that time the
+/// boot themselves (`cargo xtask bench`) spawn it; [`run_captured`] is the usual way.
+pub fn captured_command(boot: &Boot, memory_mib: u32) -> Command {
+    let mut command = base_command(boot, memory_mib);
+    command.args([
+        "-nographic",
+        "-display",
+        "none",
+        "-monitor",
+        "none",
+        "-serial",
+        "stdio",
+    ]);
+    command.stdin(Stdio::null()).stdout(Stdio::piped());
+    command
 }
 
 /// The last `count` lines of the serial output, for failure reports, without the terminal
@@ -159,7 +171,7 @@ fn without_control_sequences(text: &str) -> String {
     printable
 }
 
-fn base_command(boot: &Boot) -> Command {
+fn base_command(boot: &Boot, memory_mib: u32) -> Command {
     let machine = match boot.machine {
         Machine::Pc => "pc",
         Machine::Q35 => "q35",
@@ -171,7 +183,7 @@ fn base_command(boot: &Boot) -> Command {
         "-accel",
         accelerator(),
         "-m",
-        "256M",
+        &format!("{memory_mib}M"),
         "-cpu",
         "max",
     ]);
@@ -187,12 +199,12 @@ fn base_command(boot: &Boot) -> Command {
 }
 
 /// KVM when this user may use it on a CPU with hardware virtualisation, else QEMU's portable
-/// TCG.
+/// TCG. QEMU's `-accel` name, which the bench also reports.
 ///
 /// Some cloud VMs offer a `/dev/kvm` without VMX or SVM (PVM, `kvm_pvm`: shadow paging in
 /// software). There the first touch of each guest page is so slow that Debian's kernel had not
 /// printed a line after two minutes, while TCG boots it in three seconds.
-fn accelerator() -> &'static str {
+pub fn accelerator() -> &'static str {
     let can_open_kvm = OpenOptions::new()
         .read(true)
         .write(true)
