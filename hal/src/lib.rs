@@ -24,8 +24,7 @@ mod entry;
 pub mod memory;
 mod panic;
 pub mod power;
-
-
+pub mod symbols;
 pub mod sync;
 pub mod time;
 pub mod user;

@@ -171,12 +171,40 @@ fn log_history_keeps_the_newest_lines() -> TestResult {
     Ok(())
 }
 
+fn the_symbol_table_names_kernel_functions() -> TestResult {
+    use hal::symbols::{CodeAddress, lookup};
+    let function = the_symbol_table_names_kernel_functions as fn() -> TestResult as usize as u64;
+    let start = lookup(CodeAddress::Instruction(function)).ok_or("no symbol at a function")?;
+    ensure!(
+        start.name == "kernel::machine_test::the_symbol_table_names_kernel_functions"
+            && start.offset == 0,
+        "the test's own address resolves to {start}"
+    );
+    let inside = lookup(CodeAddress::Instruction(function + 1)).ok_or("no symbol inside")?;
+    ensure!(inside.offset == 1, "one byte in resolves to {inside}");
+    // A return address just past a function still names it (the call is its last instruction).
+    let end = function + start.size;
+    let caller = lookup(CodeAddress::ReturnAddress(end)).ok_or("no symbol for the end")?;
+    ensure!(
+        caller.name == start.name && caller.offset == start.size,
+        "a return address at the end resolves to {caller}"
+    );
+    ensure!(
+        lookup(CodeAddress::Instruction(0x1000)).is_none(),
+        "a user address has a kernel name"
+    );
+    Ok(())
+}
+
+/// The report decodes the fault and names the function that faulted, from the symbol table
+/// xtask writes into the kernel.
 fn reading_unmapped_kernel_memory_reports_a_page_fault() {
     let address = 0xffff_9000_0dea_d000_u64;
     let value = hal::memory::debug::read_u64_for_fault_test(address);
     log::error!("read {value:#x} from an unmapped address");
 }
 
+/// The report names the function that overflowed, as for the page fault above.
 fn unbounded_recursion_hits_the_stack_guard_page() {
     #[expect(unconditional_recursion, reason = "the point is to overflow the stack")]
     fn recurse(depth: u64) -> u64 {
@@ -200,13 +228,14 @@ pub const TESTS: &[KernelTest] = &[
     ordinary!(unix_seconds_match_known_dates),
     ordinary!(boot_info_describes_the_machine),
     ordinary!(log_history_keeps_the_newest_lines),
+    ordinary!(the_symbol_table_names_kernel_functions),
     crash!(
         reading_unmapped_kernel_memory_reports_a_page_fault,
-        expects "KERNEL PANIC: page fault at address 0xffff90000dead000 (page not present, read, kernel mode"
+        expects "KERNEL PANIC: page fault at address 0xffff90000dead000 (page not present, read, kernel mode, error code 0x0) in hal::memory::debug::read_u64_for_fault_test+0x"
     ),
     crash!(
         unbounded_recursion_hits_the_stack_guard_page,
-        expects "KERNEL PANIC: kernel stack overflow: hit the guard page at 0xffffc000"
+        expects "KERNEL PANIC: kernel stack overflow in kernel::machine_test::unbounded_recursion_hits_the_stack_guard_page::recurse+0x"
     ),
     crash!(
         panics_are_reported_with_their_location,

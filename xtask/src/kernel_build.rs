@@ -3,13 +3,14 @@
 //! The kernel crate builds for a bare-metal target, so it is never part of the host build; xtask
 //! invokes cargo for it explicitly. In-kernel test builds (`--features ktest`) use their own target
 //! directory so that switching between them and normal builds never rebuilds everything.
+//! After linking, xtask writes the kernel's symbol table into the image (`kernel_symbols`).
 
 use std::{path::PathBuf, process::ExitCode};
 
 use anyhow::Result;
 use clap::Args;
 
-use crate::{arch::Arch, process, workspace};
+use crate::{arch::Arch, kernel_symbols, process, workspace};
 
 /// Options of `cargo xtask build`.
 #[derive(Args)]
@@ -79,8 +80,16 @@ pub fn build(arch: Arch, profile: Profile, variant: Variant) -> Result<PathBuf> 
         cargo.args(["--features", "ktest"]);
     }
     process::run_checked(&mut cargo)?;
-    Ok(target_directory
+    let kernel = target_directory
         .join(target)
         .join(profile.directory_name())
-        .join("kernel"))
+        .join("kernel");
+    // Every kernel xtask boots names its functions in fault reports, so the table is written
+    // here, the one place all builds go through.
+    let table = kernel_symbols::embed(&kernel, arch)?;
+    eprintln!(
+        "xtask: embedded {} kernel symbols ({} of {} reserved bytes)",
+        table.symbol_count, table.table_bytes, table.region_bytes
+    );
+    Ok(kernel)
 }

@@ -12,6 +12,7 @@ mod cpio;
 mod host_tools;
 mod initramfs;
 mod kernel_build;
+mod kernel_symbols;
 mod linux_kernel;
 mod process;
 mod qemu;

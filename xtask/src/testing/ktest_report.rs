@@ -155,6 +155,23 @@ ktest: done
     }
 
     #[test]
+    fn crash_test_patterns_keep_symbol_names_whole() {
+        let report = parse(
+            "ktest: crash-test m::t expects KERNEL PANIC: page fault at address 0x1 (read) in \
+             hal::memory::debug::read_u64_for_fault_test+0x\r\n",
+        );
+        assert_eq!(
+            report.crash_tests,
+            [CrashTest {
+                name: "m::t".into(),
+                pattern: "KERNEL PANIC: page fault at address 0x1 (read) in \
+                          hal::memory::debug::read_u64_for_fault_test+0x"
+                    .into(),
+            }]
+        );
+    }
+
+    #[test]
     fn crash_test_listings_are_recognised() {
         assert!(is_crash_test_listing("ktest: crash-test x expects boom"));
         assert!(!is_crash_test_listing("boom"));

@@ -180,22 +180,27 @@ fn write_fatal_report(
     fault_address: u64,
 ) -> fmt::Result {
     let name = exception_name(frame.vector);
+    // The function the trap interrupted, as `name+0x1c` (or the bare RIP without a symbol
+    // table). A stack overflow arrives as a double fault, whose saved RIP the SDM calls
+    // undefined (vol. 3, 6.15 "Interrupt 8"); QEMU saves the overflowing instruction's, and the
+    // backtrace below, walked from RBP, does not depend on it either way.
+    let place = crate::symbols::Symbolized(crate::symbols::CodeAddress::Instruction(frame.rip));
     writeln!(out)?;
     if let Some(guard) = crate::memory::stack::guard_page_containing(fault_address) {
         writeln!(
             out,
-            "KERNEL PANIC: kernel stack overflow: hit the guard page at {guard:#x} (address {fault_address:#x}, {name})"
+            "KERNEL PANIC: kernel stack overflow in {place}: hit the guard page at {guard:#x} (address {fault_address:#x}, {name})"
         )?;
     } else if frame.vector == vectors::PAGE_FAULT {
         writeln!(
             out,
-            "KERNEL PANIC: page fault at address {fault_address:#x} ({})",
+            "KERNEL PANIC: page fault at address {fault_address:#x} ({}) in {place}",
             PageFaultCause(frame.error_code)
         )?;
     } else {
         writeln!(
             out,
-            "KERNEL PANIC: {name} (vector {}), error code {:#x}",
+            "KERNEL PANIC: {name} (vector {}), error code {:#x} in {place}",
             frame.vector, frame.error_code
         )?;
     }
