@@ -79,7 +79,10 @@ pub fn embed(kernel: &Path, arch: Arch) -> Result<EmbeddedTable> {
     let candidates = code_symbols(&elf, &text);
     let selected = selected_symbols(candidates, &text);
     if selected.is_empty() {
-        bail!("{} lists no code symbols: was it stripped?", kernel.display());
+        bail!(
+            "{} lists no code symbols: was it stripped?",
+            kernel.display()
+        );
     }
     let table = encode(&selected)?;
     let contents = region_contents(&table, &region, arch)?;
