@@ -12,6 +12,25 @@ pub fn write_str(text: &str) {
     write_translated(text);
 }
 
+/// Writes bytes whole (user output need not be UTF-8), `\n` sent as `\r\n`.
+pub fn write_bytes(bytes: &[u8]) {
+    let _guard = CONSOLE.lock();
+    for line_or_rest in bytes.split_inclusive(|&byte| byte == b'\n') {
+        match line_or_rest.split_last() {
+            Some((b'\n', line)) => {
+                serial::write_bytes(line);
+                serial::write_bytes(b"\r\n");
+            }
+            _ => serial::write_bytes(line_or_rest),
+        }
+    }
+}
+
+/// A byte typed on the console, if one is waiting (polled; interrupts come with the TTY).
+pub fn read_byte() -> Option<u8> {
+    serial::read_byte()
+}
+
 /// Writes without taking the console lock: for fault and panic reports only, which must get
 /// out even if the fault happened while the lock was held.
 #[derive(Debug)]

@@ -29,6 +29,14 @@ pub fn wall_clock_seconds() -> u64 {
     at_boot + arch::tsc::nanoseconds_since_calibration() / 1_000_000_000
 }
 
+/// Nanoseconds since the Unix epoch: the real-time clock read at boot plus elapsed time.
+pub fn wall_clock_nanoseconds() -> u64 {
+    let at_boot = BOOT_WALL_CLOCK_SECONDS.load(Ordering::Relaxed);
+    at_boot
+        .saturating_mul(1_000_000_000)
+        .saturating_add(arch::tsc::nanoseconds_since_calibration())
+}
+
 pub(crate) fn set_boot_wall_clock(seconds: u64) {
     BOOT_WALL_CLOCK_SECONDS.store(seconds, Ordering::Relaxed);
 }

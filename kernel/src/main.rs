@@ -12,12 +12,47 @@
 
 extern crate alloc;
 
+#[cfg_attr(
+    feature = "ktest",
+    allow(dead_code, unused_imports, reason = "test boots run ktests, not init")
+)]
+mod exec;
+#[cfg_attr(
+    feature = "ktest",
+    allow(dead_code, unused_imports, reason = "test boots run ktests, not init")
+)]
+mod fs;
 mod klog;
 #[cfg(feature = "ktest")]
 mod ktest;
 #[cfg(feature = "ktest")]
 mod machine_test;
 mod mm;
+#[cfg_attr(
+    feature = "ktest",
+    allow(dead_code, unused_imports, reason = "test boots run ktests, not init")
+)]
+mod random;
+#[cfg_attr(
+    feature = "ktest",
+    allow(dead_code, unused_imports, reason = "test boots run ktests, not init")
+)]
+mod shutdown;
+#[cfg_attr(
+    feature = "ktest",
+    allow(dead_code, unused_imports, reason = "test boots run ktests, not init")
+)]
+mod syscall;
+#[cfg_attr(
+    feature = "ktest",
+    allow(dead_code, unused_imports, reason = "test boots run ktests, not init")
+)]
+mod task;
+#[cfg_attr(
+    feature = "ktest",
+    allow(dead_code, unused_imports, reason = "test boots run ktests, not init")
+)]
+mod time;
 
 use cmdline::CommandLine;
 use hal::BootInfo;
@@ -39,7 +74,7 @@ fn kernel_main(boot_info: &'static BootInfo) -> ! {
     #[cfg(feature = "ktest")]
     ktest::run(&command_line);
     #[cfg(not(feature = "ktest"))]
-    finish_boot()
+    finish_boot(boot_info, &command_line)
 }
 
 fn log_memory(boot_info: &BootInfo) {
@@ -61,11 +96,14 @@ fn log_memory(boot_info: &BootInfo) {
 }
 
 #[cfg(not(feature = "ktest"))]
-fn finish_boot() -> ! {
+fn finish_boot(boot_info: &BootInfo, command_line: &CommandLine<'_>) -> ! {
+    let initrd = boot_info
+        .initrd()
+        .map(hal::memory::direct_map::boot_reserved_bytes);
+    let root = fs::mount_root(initrd);
     log::info!(
         "kernel initialised at {} us since reset",
         hal::time::monotonic_nanoseconds() / 1000
     );
-    log::warn!("Loam cannot run /init yet (issue 3); powering off");
-    hal::power::power_off()
+    task::start_init(command_line, root)
 }

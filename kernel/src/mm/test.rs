@@ -19,14 +19,17 @@ const DATA_ADDRESS: u64 = 0x60_0000;
 const STACK_TOP: u64 = 0x7fff_0000;
 
 const EXECUTABLE: PagePermissions = PagePermissions {
+    is_accessible: true,
     is_writable: false,
     is_executable: true,
 };
 const WRITABLE: PagePermissions = PagePermissions {
+    is_accessible: true,
     is_writable: true,
     is_executable: false,
 };
 const READ_ONLY: PagePermissions = PagePermissions {
+    is_accessible: true,
     is_writable: false,
     is_executable: false,
 };

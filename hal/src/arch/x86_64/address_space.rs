@@ -141,6 +141,7 @@ impl AddressSpace {
             } => Some((
                 frame.start_address().as_u64(),
                 PagePermissions {
+                    is_accessible: flags.contains(Flags::USER_ACCESSIBLE),
                     is_writable: flags.contains(Flags::WRITABLE),
                     is_executable: !flags.contains(Flags::NO_EXECUTE),
                 },
@@ -177,7 +178,10 @@ impl AddressSpace {
     /// # Safety
     /// `physical` must be a page-table frame, and no other reference to it may be live while
     /// the result is used mutably.
-    #[expect(clippy::mut_from_ref, reason = "page tables live outside Rust's ownership")]
+    #[expect(
+        clippy::mut_from_ref,
+        reason = "page tables live outside Rust's ownership"
+    )]
     unsafe fn table(&self, physical: u64) -> &mut PageTable {
         // SAFETY: guaranteed by the caller; the direct map covers all page-table frames.
         unsafe { &mut *physical_to_virtual(physical).cast::<PageTable>() }
@@ -221,7 +225,12 @@ fn user_page(address: u64) -> Option<Page<Size4KiB>> {
 }
 
 fn leaf_flags(permissions: PagePermissions) -> Flags {
-    let mut flags = Flags::PRESENT | Flags::USER_ACCESSIBLE;
+    // A page user code may not touch at all stays present for the kernel but loses the user
+    // bit, so its contents survive `PROT_NONE`.
+    let mut flags = Flags::PRESENT;
+    if permissions.is_accessible {
+        flags |= Flags::USER_ACCESSIBLE;
+    }
     if permissions.is_writable {
         flags |= Flags::WRITABLE;
     }

@@ -6,6 +6,7 @@ use x86_64::instructions::port::Port;
 
 const COM1: u16 = 0x3f8;
 const LINE_STATUS_TRANSMIT_EMPTY: u8 = 1 << 5;
+const LINE_STATUS_DATA_READY: u8 = 1 << 0;
 
 /// Programs COM1 for 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on.
 pub fn init() {
@@ -31,6 +32,11 @@ pub fn write_bytes(bytes: &[u8]) {
         }
         write_register(0, byte);
     }
+}
+
+/// A received byte, if one is waiting.
+pub fn read_byte() -> Option<u8> {
+    (read_register(5) & LINE_STATUS_DATA_READY != 0).then(|| read_register(0))
 }
 
 fn write_register(offset: u16, value: u8) {

@@ -1,0 +1,80 @@
+//! `execve`: from a path to a fresh process image (memory, entry point, initial stack).
+//!
+//! The file is resolved and checked (a regular file with an execute bit: `EACCES`), read
+//! whole, and recognised by its first bytes: `#!` scripts rewrite the arguments and restart
+//! with the interpreter (at most five deep, `ELOOP`), ELF files are validated by
+//! `libs/elf_loader`, anything else is `ENOEXEC`. Everything that can fail is done before
+//! the caller's old image is touched, so a failed `execve` returns to the old program.
+
+mod image;
+
+pub use image::layout as image_layout;
+
+use alloc::vec::Vec;
+
+use errno::{Errno, Result};
+
+pub use image::ProgramImage;
+
+use crate::fs::{
+    filesystem::FileType,
+    operations,
+    path::{FollowLast, Walk},
+    permission::{Access, check_access},
+};
+
+/// What `execve` was asked to run.
+pub struct ExecRequest {
+    pub path: Vec<u8>,
+    pub arguments: Vec<Vec<u8>>,
+    pub environment: Vec<Vec<u8>>,
+}
+
+/// Loads the program `request` names into a new image, following `#!` interpreters.
+pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<ProgramImage> {
+    let ExecRequest {
+        path,
+        mut arguments,
+        environment,
+    } = request;
+    let execfn = path.clone();
+    let mut current_path = path;
+    let mut rewrites = 0;
+    loop {
+        let bytes = read_executable(walk, &current_path)?;
+        if let Some(shebang) =
+            exec_args::parse_shebang(&bytes[..bytes.len().min(exec_args::BINPRM_BUF_SIZE)])?
+        {
+            rewrites += 1;
+            exec_args::check_interpreter_depth(rewrites)?;
+            arguments = exec_args::rewrite_arguments(&shebang, &current_path, &arguments)?;
+            current_path = shebang.interpreter.to_vec();
+            continue;
+        }
+        if !elf_loader::is_elf(&bytes) {
+            return Err(Errno::ENOEXEC);
+        }
+        let plan = elf_loader::parse(&bytes)?;
+        if let Some(interpreter) = &plan.interpreter {
+            log::warn!(
+                "exec: {} needs the dynamic linker {} (not supported yet)",
+                core::str::from_utf8(&current_path).unwrap_or("?"),
+                core::str::from_utf8(interpreter).unwrap_or("?")
+            );
+            return Err(Errno::ENOEXEC);
+        }
+        return image::build(walk, plan, &bytes, &execfn, &arguments, &environment);
+    }
+}
+
+/// Resolves `path`, checks it may be executed, and reads it whole.
+fn read_executable(walk: &Walk<'_>, path: &[u8]) -> Result<Vec<u8>> {
+    let location = walk.resolve(path, FollowLast::Follow)?;
+    let metadata = location.metadata()?;
+    if metadata.file_type != FileType::Regular {
+        return Err(Errno::EACCES);
+    }
+    check_access(&metadata, walk.credentials, Access::EXECUTE)?;
+    let file = operations::open_location(walk, location, linux_raw_sys::general::O_RDONLY)?;
+    file.read_all()
+}

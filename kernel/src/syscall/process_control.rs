@@ -1,0 +1,178 @@
+//! Starting and ending programs, and per-process settings: execve(2), exit(2),
+//! arch_prctl(2), set_tid_address(2), prlimit64(2), reboot(2), getrandom(2).
+
+use alloc::vec;
+
+use errno::{Errno, Result};
+use linux_raw_sys::general as linux;
+
+use super::user_memory::{Field, pack, read_path, read_string_array, write_bytes};
+use crate::{
+    exec::{self, ExecRequest},
+    task::process::Process,
+};
+
+pub fn sys_execve(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    let [path, argv, envp, ..] = *arguments;
+    let path = read_path(process, path)?;
+    let arguments = read_string_array(process, argv)?;
+    let environment = read_string_array(process, envp)?;
+    let image = exec::load(
+        &process.walk(),
+        ExecRequest {
+            path: path.clone(),
+            arguments,
+            environment,
+        },
+    )?;
+    process.replace_image(image, &path);
+    Ok(0)
+}
+
+pub fn sys_exit(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    process.wait_status = Some((arguments[0] as u32 & 0xff) << 8);
+    Ok(0)
+}
+
+/// arch_prctl(2) codes linux-raw-sys lacks (arch/x86/include/uapi/asm/prctl.h).
+const ARCH_SET_GS: u32 = 0x1001;
+const ARCH_GET_FS: u32 = 0x1003;
+const ARCH_GET_GS: u32 = 0x1004;
+
+pub fn sys_arch_prctl(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    let [code, address, ..] = *arguments;
+    let is_user = |address: u64| address < hal::user::USER_SPACE_END;
+    match code as u32 {
+        linux::ARCH_SET_FS if is_user(address) => {
+            process.context.registers_mut().fs_base = address;
+            Ok(0)
+        }
+        ARCH_SET_GS if is_user(address) => {
+            process.context.registers_mut().gs_base = address;
+            Ok(0)
+        }
+        linux::ARCH_SET_FS | ARCH_SET_GS => Err(Errno::EPERM),
+        ARCH_GET_FS => {
+            let value = process.context.registers().fs_base;
+            write_bytes(process, address, &value.to_le_bytes()).map(|()| 0)
+        }
+        ARCH_GET_GS => {
+            let value = process.context.registers().gs_base;
+            write_bytes(process, address, &value.to_le_bytes()).map(|()| 0)
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+pub fn sys_set_tid_address(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    process.clear_child_tid = arguments[0];
+    Ok(u64::from(process.pid))
+}
+
+/// set_robust_list(2): the list is only read when a thread dies holding futexes (issue 6);
+/// Linux checks the header size.
+pub fn sys_set_robust_list(_process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    const ROBUST_LIST_HEAD_BYTES: u64 = 24;
+    if arguments[1] != ROBUST_LIST_HEAD_BYTES {
+        return Err(Errno::EINVAL);
+    }
+    Ok(0)
+}
+
+/// The limits Linux gives init (`INIT_RLIMITS`), as (soft, hard).
+fn default_limit(resource: u32) -> Option<(u64, u64)> {
+    const INFINITY: u64 = u64::MAX;
+    let limit = match resource {
+        linux::RLIMIT_STACK => (8 << 20, INFINITY),
+        linux::RLIMIT_NOFILE => (1024, 4096),
+        linux::RLIMIT_NPROC | linux::RLIMIT_SIGPENDING => (1024, 1024),
+        linux::RLIMIT_MEMLOCK => (8 << 20, 8 << 20),
+        linux::RLIMIT_MSGQUEUE => (819_200, 819_200),
+        linux::RLIMIT_CORE => (0, INFINITY),
+        linux::RLIMIT_NICE | linux::RLIMIT_RTPRIO => (0, 0),
+        linux::RLIMIT_CPU
+        | linux::RLIMIT_FSIZE
+        | linux::RLIMIT_DATA
+        | linux::RLIMIT_RSS
+        | linux::RLIMIT_AS
+        | linux::RLIMIT_LOCKS
+        | linux::RLIMIT_RTTIME => (INFINITY, INFINITY),
+        _ => return None,
+    };
+    Some(limit)
+}
+
+pub fn sys_prlimit64(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    let [pid, resource, new_limit, old_limit, ..] = *arguments;
+    if pid != 0 && pid != u64::from(process.pid) {
+        return Err(Errno::ESRCH);
+    }
+    let (soft, hard) = default_limit(resource as u32).ok_or(Errno::EINVAL)?;
+    if new_limit != 0 {
+        log::warn!(
+            "prlimit64: changing limits is not supported yet; resource {resource} left as is"
+        );
+        return Err(Errno::EPERM);
+    }
+    if old_limit != 0 {
+        write_bytes(
+            process,
+            old_limit,
+            &pack(&[Field::U64(soft), Field::U64(hard)]),
+        )?;
+    }
+    Ok(0)
+}
+
+pub fn sys_getrlimit(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    sys_prlimit64(process, &[0, arguments[0], 0, arguments[1], 0, 0])
+}
+
+pub fn sys_setrlimit(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    sys_prlimit64(process, &[0, arguments[0], arguments[1], 0, 0, 0])
+}
+
+pub fn sys_getrandom(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    let [buffer, length, flags, ..] = *arguments;
+    let known = u64::from(linux::GRND_NONBLOCK | linux::GRND_RANDOM | linux::GRND_INSECURE);
+    if flags & !known != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let length = (length as usize).min(32 << 20);
+    let mut bytes = vec![0u8; length];
+    crate::random::fill(&mut bytes);
+    write_bytes(process, buffer, &bytes)?;
+    Ok(length as u64)
+}
+
+/// reboot(2): power-off and halt end the machine; restart is a power-off too (QEMU runs with
+/// `-no-reboot`); `CAD_ON`/`CAD_OFF` are accepted.
+pub fn sys_reboot(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    let [magic, magic2, command, ..] = *arguments;
+    if process.credentials.effective_uid != 0 {
+        return Err(Errno::EPERM);
+    }
+    let magic2_values = [
+        linux::LINUX_REBOOT_MAGIC2,
+        linux::LINUX_REBOOT_MAGIC2A,
+        linux::LINUX_REBOOT_MAGIC2B,
+        linux::LINUX_REBOOT_MAGIC2C,
+    ];
+    if magic as u32 != linux::LINUX_REBOOT_MAGIC1 || !magic2_values.contains(&(magic2 as u32)) {
+        return Err(Errno::EINVAL);
+    }
+    match command as u32 {
+        linux::LINUX_REBOOT_CMD_POWER_OFF
+        | linux::LINUX_REBOOT_CMD_HALT
+        | linux::LINUX_REBOOT_CMD_RESTART => {
+            log::info!("reboot: Power down");
+            crate::shutdown::power_off()
+        }
+        linux::LINUX_REBOOT_CMD_CAD_ON | linux::LINUX_REBOOT_CMD_CAD_OFF => Ok(0),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+pub fn sys_sched_yield(_process: &mut Process, _arguments: &[u64; 6]) -> Result<u64> {
+    Ok(0)
+}

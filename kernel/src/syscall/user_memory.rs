@@ -1,0 +1,73 @@
+//! Reading system-call arguments out of user memory: paths, strings, arrays, structs.
+
+use alloc::vec::Vec;
+
+use errno::{Errno, Result};
+
+use crate::{fs::path::PATH_MAX, task::process::Process};
+
+/// A path argument: `EFAULT` for a bad pointer, `ENAMETOOLONG` without a NUL in `PATH_MAX`.
+pub fn read_path(process: &mut Process, address: u64) -> Result<Vec<u8>> {
+    process
+        .memory
+        .read_c_string(address, PATH_MAX)?
+        .ok_or(Errno::ENAMETOOLONG)
+}
+
+/// A NULL-terminated array of string pointers (`argv`, `envp`); a NULL array is empty.
+pub fn read_string_array(process: &mut Process, address: u64) -> Result<Vec<Vec<u8>>> {
+    let mut strings = Vec::new();
+    if address == 0 {
+        return Ok(strings);
+    }
+    for index in 0u64.. {
+        let slot = address.checked_add(index * 8).ok_or(Errno::EFAULT)?;
+        let pointer = read_u64(process, slot)?;
+        if pointer == 0 {
+            break;
+        }
+        if index >= exec_args::MAX_ARG_STRINGS as u64 {
+            return Err(Errno::E2BIG);
+        }
+        let string = process
+            .memory
+            .read_c_string(pointer, exec_args::MAX_ARG_STRLEN)?
+            .ok_or(Errno::E2BIG)?;
+        strings.push(string);
+    }
+    Ok(strings)
+}
+
+pub fn read_u64(process: &mut Process, address: u64) -> Result<u64> {
+    let mut bytes = [0u8; 8];
+    process.memory.copy_from_user(address, &mut bytes)?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
+pub fn write_bytes(process: &mut Process, address: u64, bytes: &[u8]) -> Result<()> {
+    process.memory.copy_to_user(address, bytes)
+}
+
+/// Serializes `fields` as consecutive little-endian words of the given widths, the way C lays
+/// out a struct of naturally aligned integers with no padding between them.
+pub fn pack(fields: &[Field]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for field in fields {
+        match *field {
+            Field::U16(value) => bytes.extend_from_slice(&value.to_le_bytes()),
+            Field::U32(value) => bytes.extend_from_slice(&value.to_le_bytes()),
+            Field::U64(value) => bytes.extend_from_slice(&value.to_le_bytes()),
+            Field::Padding(count) => bytes.resize(bytes.len() + count, 0),
+        }
+    }
+    bytes
+}
+
+/// One field of a C struct for [`pack`].
+#[derive(Clone, Copy)]
+pub enum Field {
+    U16(u16),
+    U32(u32),
+    U64(u64),
+    Padding(usize),
+}

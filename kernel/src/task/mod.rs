@@ -1,0 +1,6 @@
+//! Processes and running them: for now one at a time, starting with init.
+
+pub mod process;
+mod run;
+
+pub use run::start_init;
