@@ -7,13 +7,13 @@
 //! and written through [`copy_from_user`] and [`copy_to_user`], which check the range and turn
 //! a fault into [`UserMemoryFault`] (the kernel's `EFAULT`).
 
+use crate::arch::user_mode;
 pub use crate::arch::{
     address_space::{AddressSpace, MapError, USER_SPACE_END},
     fpu::FpuState,
     user_copy::{UserMemoryFault, copy_from_user, copy_to_user},
     user_mode::UserRegisters,
 };
-use crate::arch::user_mode;
 
 /// Why user code stopped running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

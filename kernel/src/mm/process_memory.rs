@@ -75,7 +75,10 @@ impl ProcessMemory {
 
     /// Adds an area; its pages appear on first touch. `EINVAL` if it overlaps another.
     pub fn add_area(&mut self, range: Range<u64>, protection: Protection) -> Result<()> {
-        if !range.start.is_multiple_of(PAGE_SIZE) || !range.end.is_multiple_of(PAGE_SIZE) || range.start >= range.end {
+        if !range.start.is_multiple_of(PAGE_SIZE)
+            || !range.end.is_multiple_of(PAGE_SIZE)
+            || range.start >= range.end
+        {
             return Err(Errno::EINVAL);
         }
         if self

@@ -209,7 +209,10 @@ mod tests {
             .collect();
         assert_eq!(
             commands,
-            ["echo 'bench: init started'", "exec /bin/busybox poweroff -f"]
+            [
+                "echo 'bench: init started'",
+                "exec /bin/busybox poweroff -f"
+            ]
         );
     }
 

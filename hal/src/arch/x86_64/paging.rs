@@ -140,7 +140,9 @@ fn create_top_level_entries(pml4: &mut PageTable, frames: &mut BootFrameAllocato
 
 /// Physical address of the kernel's PML4.
 pub(super) fn kernel_root() -> u64 {
-    *KERNEL_ROOT.get().expect("kernel page tables are built at boot")
+    *KERNEL_ROOT
+        .get()
+        .expect("kernel page tables are built at boot")
 }
 
 /// Switches to the kernel's own tables (no user half), e.g. before freeing the active ones.

@@ -67,7 +67,11 @@ pub fn copy_from_user(source: u64, destination: &mut [u8]) -> Result<(), UserMem
             destination.len(),
         )
     };
-    if left == 0 { Ok(()) } else { Err(UserMemoryFault) }
+    if left == 0 {
+        Ok(())
+    } else {
+        Err(UserMemoryFault)
+    }
 }
 
 /// Copies `source` into user memory at `destination`.
@@ -77,8 +81,11 @@ pub fn copy_to_user(destination: u64, source: &[u8]) -> Result<(), UserMemoryFau
     }
     // SAFETY: the source is a valid kernel buffer; the destination range lies in user space,
     // so no kernel memory is written, and a fault resumes at the fixup.
-    let left = unsafe {
-        loam_copy_user_bytes(destination as *mut u8, source.as_ptr(), source.len())
-    };
-    if left == 0 { Ok(()) } else { Err(UserMemoryFault) }
+    let left =
+        unsafe { loam_copy_user_bytes(destination as *mut u8, source.as_ptr(), source.len()) };
+    if left == 0 {
+        Ok(())
+    } else {
+        Err(UserMemoryFault)
+    }
 }

@@ -17,7 +17,9 @@
 
 use core::{arch::global_asm, cell::UnsafeCell, mem::offset_of};
 
-use x86_64::registers::model_specific::{Efer, EferFlags, FsBase, GsBase, KernelGsBase, LStar, SFMask, Star};
+use x86_64::registers::model_specific::{
+    Efer, EferFlags, FsBase, GsBase, KernelGsBase, LStar, SFMask, Star,
+};
 use x86_64::{VirtAddr, registers::rflags::RFlags};
 
 use super::{
