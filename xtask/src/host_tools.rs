@@ -17,6 +17,10 @@ pub enum HostTool {
     QemuAarch64,
     Ovmf,
     MuslGcc,
+    /// gcc, which builds the glibc flavour of the C guest tests.
+    Gcc,
+    /// glibc's static library (`libc.a`), which `gcc -static` links.
+    GlibcStatic,
     BusyboxStatic,
     Go,
 }
@@ -38,7 +42,7 @@ struct ToolEntry {
     package: &'static str,
 }
 
-const TOOLS: [ToolEntry; 6] = [
+const TOOLS: [ToolEntry; 8] = [
     ToolEntry {
         tool: HostTool::QemuX86_64,
         name: "qemu-system-x86_64",
@@ -62,6 +66,22 @@ const TOOLS: [ToolEntry; 6] = [
         name: "musl-gcc",
         probe: Probe::Command("musl-gcc"),
         package: "musl-tools",
+    },
+    ToolEntry {
+        tool: HostTool::Gcc,
+        name: "gcc",
+        probe: Probe::Command("gcc"),
+        package: "gcc",
+    },
+    ToolEntry {
+        tool: HostTool::GlibcStatic,
+        name: "glibc's libc.a",
+        probe: Probe::AnyFile(&[
+            "/usr/lib/x86_64-linux-gnu/libc.a",
+            "/usr/lib64/libc.a",
+            "/usr/lib/libc.a",
+        ]),
+        package: "libc6-dev",
     },
     ToolEntry {
         tool: HostTool::BusyboxStatic,

@@ -1,10 +1,10 @@
 //! Initramfs archives: the interactive busybox system, the guest-test base, and the empty one.
 //!
 //! Every busybox initramfs holds `/bin/busybox` (the host's static busybox), `/bin/sh` linking to
-//! it, `/init`, and the device nodes `/dev/console` (5:1) and `/dev/null` (1:3). Linux opens
-//! `/dev/console` for init's standard streams before any devtmpfs is mounted, so without that
-//! node init runs with no console at all; `/dev/null` lets scripts redirect before `/dev` is
-//! mounted.
+//! it, `/init` (a script, or the exec-chain suite's program), and the device nodes
+//! `/dev/console` (5:1) and `/dev/null` (1:3). Linux opens `/dev/console` for init's standard
+//! streams before any devtmpfs is mounted, so without that node init runs with no console at
+//! all; `/dev/null` lets scripts redirect before `/dev` is mounted.
 
 use std::{
     fs,
@@ -38,6 +38,12 @@ exec sh
 
 /// Starts a busybox initramfs with the given `/init` script; callers add their own files.
 pub fn busybox_system(init_script: &str) -> Result<CpioWriter> {
+    busybox_system_with_init(init_script.as_bytes())
+}
+
+/// Starts a busybox initramfs whose `/init` is this file (a script or an executable); callers
+/// add their own files.
+pub fn busybox_system_with_init(init: &[u8]) -> Result<CpioWriter> {
     let busybox = fs::read(busybox::HOST_BUSYBOX)
         .with_context(|| format!("reading {}", busybox::HOST_BUSYBOX))?;
     let mut writer = CpioWriter::new();
@@ -50,7 +56,7 @@ pub fn busybox_system(init_script: &str) -> Result<CpioWriter> {
     writer.add_file("bin/busybox", 0o755, &busybox)?;
     // `#!/bin/sh` scripts work even before `/init` installs the other applets.
     writer.add_symlink("bin/sh", "busybox")?;
-    writer.add_file("init", 0o755, init_script.as_bytes())?;
+    writer.add_file("init", 0o755, init)?;
     Ok(writer)
 }
 
