@@ -3,7 +3,9 @@
 //! The generated `/init` prints `@@loam-test-begin <name>` on a line of its own, then runs the
 //! test, whose stdout and stderr go to the console, then `@@loam-test-end <name> status=<n>`, and
 //! after the last test `@@loam-tests-done`. A test's output is everything between the end of the
-//! begin line and the end marker, so output without a final newline is seen as it is.
+//! begin line and the end marker, so output without a final newline is seen as it is. In the
+//! exec-chain suite the same lines come from the programs themselves: each prints its own end
+//! marker and the begin marker of the program it executes next.
 
 pub const BEGIN_MARKER: &str = "@@loam-test-begin ";
 pub const END_MARKER: &str = "@@loam-test-end ";
@@ -11,7 +13,7 @@ pub const DONE_MARKER: &str = "@@loam-tests-done";
 const STATUS: &str = " status=";
 
 /// One test's framed output; `status` is `None` when the end marker never came.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FramedResult {
     pub name: String,
     pub output: String,

@@ -1,17 +1,31 @@
-//! Stage 3: guest tests, packed into an initramfs and booted on Loam or on Debian's Linux.
+//! Stage 3: guest tests, packed into initramfs archives and booted on Loam or on Debian's Linux.
 //!
-//! The initramfs is the busybox system plus `/tests/...` and a generated `/init`
-//! (`guest_suite`); one boot runs every selected test. Each test passes when its framed output
-//! (`guest_report`) equals its `.expected` file and its exit status is 0. With `--linux` the
-//! very same initramfs and command line boot Debian's kernel, which keeps the expectations honest.
+//! Two suites, one boot each (`--linux` boots Debian's kernel with the very same initramfs and
+//! command line, which keeps the expectations honest):
+//! - the shell suite (`guest_suite`): busybox scripts run one by one by a shell `/init`. It needs
+//!   fork, so on Loam it is reported as not run until issue 5 brings processes;
+//! - the exec-chain suite (`guest_chain`): C (musl and glibc), Rust and busybox programs that
+//!   each run as PID 1 and execute the next, so it needs no fork. It runs on Loam once
+//!   `LOAM_EXECUTES_INIT` is on; a program that ends a boot early is skipped by another boot
+//!   (`guest_resume`).
+//!
+//! A test passes when its framed output (`guest_report`) equals its `.expected` file and its
+//! status is 0.
 
-use std::{fs, path::PathBuf, time::Duration};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use anyhow::{Context, Result};
 
 use super::{
     command::StageSettings,
-    guest_report::{self, GuestReport},
+    guest_build,
+    guest_chain::{self, ChainStart, ChainTest},
+    guest_report::{self, FramedResult},
+    guest_resume,
     guest_suite::{self, GuestTest},
     line_diff,
     tally::Tally,
@@ -26,9 +40,12 @@ use crate::{
     workspace,
 };
 
-/// Whether Loam can execute `/init` yet; until it can, guest tests run on Linux only.
+/// Whether Loam can execute `/init` yet; until it can, the exec-chain suite runs on Linux only.
 // TODO(issue 3): set to true once Loam runs user programs.
 const LOAM_EXECUTES_INIT: bool = false;
+
+/// Why the shell suite does not run on Loam.
+const SHELL_SUITE_ON_LOAM: &str = "not run on Loam: needs fork (issue 5)";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 const TAIL_LINES: usize = 40;
@@ -40,24 +57,114 @@ pub enum GuestKernel {
     Linux,
 }
 
-/// Builds the guest initramfs, boots it once, and judges every selected test.
+/// Runs both suites: each builds its initramfs, boots, and judges its selected tests. A suite
+/// that cannot run counts as one failure and the other still runs.
 pub fn run(settings: &StageSettings, kernel: GuestKernel, tally: &mut Tally) -> Result<()> {
-    if kernel == GuestKernel::Loam && !LOAM_EXECUTES_INIT {
-        eprintln!(
-            "xtask: guest tests: not run on Loam yet: the kernel cannot execute /init until \
-             issue 3 lands; run 'cargo xtask test --linux'"
-        );
-        return Ok(());
-    }
-    let tests = guest_suite::discover(|name| settings.is_selected(name))?;
-    if tests.is_empty() {
+    let shell_tests = guest_suite::discover(|name| settings.is_selected(name))?;
+    let chain_tests = guest_chain::discover(|name| settings.is_selected(name))?;
+    let is_init_selected = settings.is_selected(guest_chain::INIT_TEST_NAME);
+    if shell_tests.is_empty() && chain_tests.is_empty() && !is_init_selected {
         eprintln!("xtask: guest tests: none selected");
         return Ok(());
     }
-    let outcome = boot(settings, kernel, &tests)?;
+    let mut kernel_image = KernelImage { kernel, path: None };
+    if !shell_tests.is_empty() {
+        if kernel == GuestKernel::Loam {
+            for test in &shell_tests {
+                println!("guest {} ... {SHELL_SUITE_ON_LOAM}", test.name);
+            }
+        } else if let Err(error) = run_shell_suite(settings, &mut kernel_image, &shell_tests, tally)
+        {
+            tally.fail(
+                "guest shell suite",
+                &format!("the suite could not run: {error:#}"),
+            );
+        }
+    }
+    if kernel == GuestKernel::Loam && !LOAM_EXECUTES_INIT {
+        eprintln!(
+            "xtask: guest exec-chain suite: not run on Loam yet: the kernel cannot execute /init \
+             until issue 3 lands; run 'cargo xtask test --linux'"
+        );
+        return Ok(());
+    }
+    if let Err(error) = run_chain_suite(settings, &mut kernel_image, &chain_tests, tally) {
+        tally.fail(
+            "guest exec-chain suite",
+            &format!("the suite could not run: {error:#}"),
+        );
+    }
+    Ok(())
+}
+
+/// The kernel image both suites boot, built or fetched when first needed.
+struct KernelImage {
+    kernel: GuestKernel,
+    path: Option<PathBuf>,
+}
+
+impl KernelImage {
+    fn path(&mut self) -> Result<PathBuf> {
+        if let Some(path) = &self.path {
+            return Ok(path.clone());
+        }
+        let path = match self.kernel {
+            GuestKernel::Loam => {
+                kernel_build::build(Arch::X86_64, Profile::Debug, Variant::Normal)?
+            }
+            GuestKernel::Linux => linux_kernel::fetch()?,
+        };
+        self.path = Some(path.clone());
+        Ok(path)
+    }
+}
+
+/// Boots the kernel with an initramfs and a command line, capturing the serial console.
+fn boot(
+    settings: &StageSettings,
+    kernel_image: &Path,
+    initrd: &Path,
+    command_line: String,
+) -> Result<BootOutcome> {
+    let boot = Boot {
+        kernel: kernel_image,
+        initrd,
+        command_line,
+        machine: Machine::Q35,
+    };
+    qemu::run_captured(&boot, settings.timeout_or(DEFAULT_TIMEOUT), settings.echo)
+}
+
+/// The shell suite: one boot of the busybox system that runs every script.
+fn run_shell_suite(
+    settings: &StageSettings,
+    kernel_image: &mut KernelImage,
+    tests: &[GuestTest],
+    tally: &mut Tally,
+) -> Result<()> {
+    host_tools::ensure(&[HostTool::QemuX86_64, HostTool::BusyboxStatic])?;
+    let image = kernel_image.path()?;
+    let initrd = build_shell_initramfs(tests)?;
+    eprintln!(
+        "xtask: booting {} shell-suite tests on {:?}",
+        tests.len(),
+        kernel_image.kernel
+    );
+    let outcome = boot(
+        settings,
+        &image,
+        &initrd,
+        guest_suite::COMMAND_LINE.to_owned(),
+    )?;
     let report = guest_report::parse(&outcome.serial);
-    for test in &tests {
-        judge(test, &report, tally);
+    for test in tests {
+        judge(
+            &test.name,
+            &test.expected,
+            report.result(&test.name),
+            None,
+            tally,
+        );
     }
     if !report.is_done {
         let tail = qemu::serial_tail(&outcome.serial, TAIL_LINES);
@@ -71,26 +178,8 @@ pub fn run(settings: &StageSettings, kernel: GuestKernel, tally: &mut Tally) -> 
     Ok(())
 }
 
-/// Gets the kernel, builds the initramfs, and boots it with the serial console captured.
-fn boot(settings: &StageSettings, kernel: GuestKernel, tests: &[GuestTest]) -> Result<BootOutcome> {
-    host_tools::ensure(&[HostTool::QemuX86_64, HostTool::BusyboxStatic])?;
-    let kernel_image = match kernel {
-        GuestKernel::Loam => kernel_build::build(Arch::X86_64, Profile::Debug, Variant::Normal)?,
-        GuestKernel::Linux => linux_kernel::fetch()?,
-    };
-    let initrd = build_initramfs(tests)?;
-    eprintln!("xtask: booting {} guest tests on {kernel:?}", tests.len());
-    let boot = Boot {
-        kernel: &kernel_image,
-        initrd: &initrd,
-        command_line: guest_suite::COMMAND_LINE.to_owned(),
-        machine: Machine::Q35,
-    };
-    qemu::run_captured(&boot, settings.timeout_or(DEFAULT_TIMEOUT), settings.echo)
-}
-
-/// Writes the busybox system with the tests and their `/init`, and returns its path.
-fn build_initramfs(tests: &[GuestTest]) -> Result<PathBuf> {
+/// Writes the busybox system with the shell tests and their `/init`, and returns its path.
+fn build_shell_initramfs(tests: &[GuestTest]) -> Result<PathBuf> {
     let mut writer = initramfs::busybox_system(&guest_suite::init_script(tests))?;
     for test in tests {
         let script =
@@ -102,37 +191,100 @@ fn build_initramfs(tests: &[GuestTest]) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Compares one test's framed output and status with what it must be.
-fn judge(test: &GuestTest, report: &GuestReport, tally: &mut Tally) {
-    let name = format!("guest {}", test.name);
-    let Some(result) = report.result(&test.name) else {
-        tally.fail(&name, "no output: the boot ended before init ran this test");
+/// The exec-chain suite: `/init` and the selected programs, booted until each has a result.
+fn run_chain_suite(
+    settings: &StageSettings,
+    kernel_image: &mut KernelImage,
+    tests: &[ChainTest],
+    tally: &mut Tally,
+) -> Result<()> {
+    let initrd = guest_build::build_initramfs(tests)?;
+    let image = kernel_image.path()?;
+    eprintln!(
+        "xtask: booting /init and {} exec-chain programs on {:?}",
+        tests.len(),
+        kernel_image.kernel
+    );
+    let chain: Vec<String> = tests.iter().map(|test| test.name.clone()).collect();
+    let run = guest_resume::run(&chain, |start: ChainStart| {
+        boot(settings, &image, &initrd, guest_chain::command_line(start))
+    })?;
+    if settings.is_selected(guest_chain::INIT_TEST_NAME) {
+        let expected = workspace::guest_tests_directory()
+            .join(guest_chain::INIT_SOURCE)
+            .with_extension("expected");
+        let name = guest_chain::INIT_TEST_NAME;
+        let ending = run.boot_endings.get(name).map(String::as_str);
+        judge(name, &expected, run.result(name), ending, tally);
+    }
+    for test in tests {
+        let ending = run.boot_endings.get(&test.name).map(String::as_str);
+        judge(
+            &test.name,
+            &test.expected,
+            run.result(&test.name),
+            ending,
+            tally,
+        );
+    }
+    for problem in &run.boot_problems {
+        tally.fail("guest exec-chain boot", problem);
+    }
+    Ok(())
+}
+
+/// Compares one test's framed output and status with what they must be. `boot_ending` tells how
+/// the boot ended when the test never finished: the console's tail then shows everything, so
+/// no diff (full of the kernel's report) is added.
+fn judge(
+    name: &str,
+    expected_path: &Path,
+    result: Option<&FramedResult>,
+    boot_ending: Option<&str>,
+    tally: &mut Tally,
+) {
+    let verdict_name = format!("guest {name}");
+    let Some(result) = result else {
+        tally.fail(
+            &verdict_name,
+            "no output: the boot ended before this test ran",
+        );
         return;
     };
-    let mut problems = Vec::new();
-    match result.status {
-        Some(0) => {}
-        Some(status) => problems.push(format!("exit status {status}, expected 0")),
-        None => problems.push("the test never finished".to_owned()),
-    }
-    match fs::read_to_string(&test.expected) {
-        Ok(expected) if expected.replace("\r\n", "\n") == result.output => {}
-        Ok(expected) => {
-            let diff = line_diff::render(&expected.replace("\r\n", "\n"), &result.output);
-            problems.push(format!(
-                "output differs from {}:\n{diff}",
-                test.expected.display()
-            ));
+    let problems = match (result.status, boot_ending) {
+        (None, Some(ending)) => vec![format!("the test ended the boot: {ending}")],
+        (status, _) => {
+            let mut problems = Vec::new();
+            match status {
+                Some(0) => {}
+                Some(status) => problems.push(format!("exit status {status}, expected 0")),
+                None => problems.push("the test never finished".to_owned()),
+            }
+            problems.extend(output_problem(expected_path, &result.output));
+            problems
         }
-        Err(error) => problems.push(format!(
-            "cannot read {} ({error}); the test printed:\n{}",
-            test.expected.display(),
-            result.output
-        )),
-    }
+    };
     if problems.is_empty() {
-        tally.pass(&name);
+        tally.pass(&verdict_name);
     } else {
-        tally.fail(&name, &problems.join("\n"));
+        tally.fail(&verdict_name, &problems.join("\n"));
+    }
+}
+
+/// How the output differs from the expected file, if it does.
+fn output_problem(expected_path: &Path, output: &str) -> Option<String> {
+    match fs::read_to_string(expected_path) {
+        Ok(expected) if expected.replace("\r\n", "\n") == output => None,
+        Ok(expected) => {
+            let diff = line_diff::render(&expected.replace("\r\n", "\n"), output);
+            Some(format!(
+                "output differs from {}:\n{diff}",
+                expected_path.display()
+            ))
+        }
+        Err(error) => Some(format!(
+            "cannot read {} ({error}); the test printed:\n{output}",
+            expected_path.display()
+        )),
     }
 }

@@ -1,6 +1,8 @@
-//! The guest test suite: which tests exist under `tests/`, and the `/init` that runs them.
+//! The shell suite of guest tests: which scripts exist under `tests/busybox/`, and the `/init`
+//! that runs them. It needs fork (a shell runs each test as a child), so on Loam it waits for
+//! issue 5; the exec-chain suite (`guest_chain`) is the one that needs none.
 //!
-//! For now the suite is `tests/busybox/*.sh`: scripts for busybox `sh`, each with a sibling
+//! The tests are `tests/busybox/*.sh`: scripts for busybox `sh`, each with a sibling
 //! `<name>.expected` holding exactly what its stdout and stderr together must print; the script
 //! must also exit with status 0. The generated `/init` runs every test as
 //! `sh /tests/busybox/<name>.sh <init's arguments> </dev/null`, between the markers that

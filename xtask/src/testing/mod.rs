@@ -3,11 +3,14 @@
 //! 1. host unit tests (`cargo test` over the host-side workspace members);
 //! 2. in-kernel tests: a `ktest` build of Loam reports its tests over serial (skipped with
 //!    `--linux`);
-//! 3. guest tests: `tests/` packed into an initramfs and booted, on Loam or (with `--linux`) on
-//!    Debian's Linux kernel.
+//! 3. guest tests: `tests/` packed into initramfs archives (the shell suite and the exec-chain
+//!    suite) and booted, on Loam or (with `--linux`) on Debian's Linux kernel.
 
 mod command;
+mod guest_build;
+mod guest_chain;
 mod guest_report;
+mod guest_resume;
 mod guest_stage;
 mod guest_suite;
 mod host_unit;
