@@ -64,6 +64,12 @@ static void symbolic_links(void)
     CHECK_OK(symlink("../target", "nest/up"));
     CHECK_OK(stat("nest/up", &status));
     CHECK_EQUAL(status.st_size, 16);
+    int directory = open("nest", O_RDONLY | O_DIRECTORY);
+    CHECK_OK(symlinkat("../target", directory, "up-at"));
+    CHECK_OK(fstatat(directory, "up-at", &status, 0));
+    CHECK_EQUAL(status.st_size, 16);
+    CHECK_ERRNO(symlinkat("x", -5, "relative"), EBADF);
+    close(directory);
     CHECK_OK(symlink("nest", "nest-link"));
     CHECK_OK(stat("nest-link/up", &status));
     CHECK_OK(symlink("/tmp", "absolute"));

@@ -13,8 +13,10 @@
 
 #define MEBIBYTE (1024UL * 1024)
 #define INFINITE_LIMIT (~0UL)
-#define GETRANDOM_RANDOM 0x0002
 #define GETRANDOM_NONBLOCK 0x0001
+#define GETRANDOM_RANDOM 0x0002
+/* Since Linux 5.6; Rust's std asks for its HashMap keys with it. */
+#define GETRANDOM_INSECURE 0x0004
 
 static int is_all_zero(const unsigned char *bytes, size_t length)
 {
@@ -33,6 +35,9 @@ static void random_bytes(void)
     CHECK(memcmp(first, second, sizeof first) != 0);
     CHECK(!is_all_zero(first, sizeof first));
     CHECK_EQUAL(syscall(SYS_getrandom, first, sizeof first, GETRANDOM_RANDOM), 32);
+    CHECK_EQUAL(syscall(SYS_getrandom, first, sizeof first, GETRANDOM_INSECURE), 32);
+    CHECK_ERRNO(syscall(SYS_getrandom, first, sizeof first, GETRANDOM_INSECURE | GETRANDOM_RANDOM),
+                EINVAL);
     CHECK_EQUAL(syscall(SYS_getrandom, first, 0, 0), 0);
     CHECK_ERRNO(syscall(SYS_getrandom, first, sizeof first, 0x100), EINVAL);
     static unsigned char large[MEBIBYTE];
