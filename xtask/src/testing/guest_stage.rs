@@ -73,12 +73,10 @@ pub fn run(settings: &StageSettings, kernel: GuestKernel, tally: &mut Tally) -> 
             for test in &shell_tests {
                 println!("guest {} ... {SHELL_SUITE_ON_LOAM}", test.name);
             }
-        } else if let Err(error) = run_shell_suite(settings, &mut kernel_image, &shell_tests, tally)
-        {
-            tally.fail(
-                "guest shell suite",
-                &format!("the suite could not run: {error:#}"),
-            );
+        } else {
+            run_suite("guest shell suite", tally, |tally| {
+                run_shell_suite(settings, &mut kernel_image, &shell_tests, tally)
+            });
         }
     }
     if chain_tests.is_empty() && !is_init_selected {
@@ -91,13 +89,17 @@ pub fn run(settings: &StageSettings, kernel: GuestKernel, tally: &mut Tally) -> 
         );
         return Ok(());
     }
-    if let Err(error) = run_chain_suite(settings, &mut kernel_image, &chain_tests, tally) {
-        tally.fail(
-            "guest exec-chain suite",
-            &format!("the suite could not run: {error:#}"),
-        );
-    }
+    run_suite("guest exec-chain suite", tally, |tally| {
+        run_chain_suite(settings, &mut kernel_image, &chain_tests, tally)
+    });
     Ok(())
+}
+
+/// Runs one suite; if it cannot run at all (a build error, a missing tool), that is one failure.
+fn run_suite(name: &str, tally: &mut Tally, suite: impl FnOnce(&mut Tally) -> Result<()>) {
+    if let Err(error) = suite(tally) {
+        tally.fail(name, &format!("the suite could not run: {error:#}"));
+    }
 }
 
 /// The kernel image both suites boot, built or fetched when first needed.
