@@ -46,8 +46,10 @@ impl OpenFile {
             location,
             file_type,
             backing,
+            // 64-bit Linux forces O_LARGEFILE on every open (`force_o_largefile`), and
+            // F_GETFL shows it.
             flags: AtomicU32::new(
-                flags
+                (flags | linux::O_LARGEFILE)
                     & !(linux::O_CREAT
                         | linux::O_EXCL
                         | linux::O_TRUNC

@@ -74,8 +74,10 @@ pub fn open_location(walk: &Walk<'_>, location: Location, flags: u32) -> Result<
         FileType::BlockDevice | FileType::Fifo | FileType::Socket => return Err(Errno::ENXIO),
         _ => Backing::Inode,
     };
-    let is_writable = access_mode != linux::O_RDONLY;
-    if flags & linux::O_TRUNC != 0 && is_writable && file_type == FileType::Regular {
+    // O_TRUNC truncates even with O_RDONLY (open(2): "unspecified", Linux does it), after
+    // checking write permission as `may_open` does.
+    if flags & linux::O_TRUNC != 0 && file_type == FileType::Regular {
+        check_access(&metadata, walk.credentials, Access::WRITE)?;
         location.filesystem().truncate(location.inode, 0)?;
     }
     Ok(OpenFile::new(location, file_type, backing, flags))

@@ -100,7 +100,8 @@ pub fn sys_clock_nanosleep(process: &mut Process, arguments: &[u64; 6]) -> Resul
     let [clock, flags, request, ..] = *arguments;
     let clock = clock as u32;
     if clock == linux::CLOCK_THREAD_CPUTIME_ID {
-        return Err(Errno::EINVAL);
+        // Linux: sleeping on the calling thread's own CPU clock can never end.
+        return Err(Errno::EOPNOTSUPP);
     }
     let duration = read_duration(process, request)?;
     let now = clock_now(clock)?;
