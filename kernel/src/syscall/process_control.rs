@@ -1,8 +1,6 @@
 //! Starting and ending programs, and per-process settings: execve(2), exit(2),
 //! arch_prctl(2), set_tid_address(2), prlimit64(2), reboot(2), getrandom(2).
 
-use alloc::vec;
-
 use errno::{Errno, Result};
 use linux_raw_sys::general as linux;
 
@@ -138,10 +136,17 @@ pub fn sys_getrandom(process: &mut Process, arguments: &[u64; 6]) -> Result<u64>
     if flags & !known != 0 {
         return Err(Errno::EINVAL);
     }
-    let length = (length as usize).min(32 << 20);
-    let mut bytes = vec![0u8; length];
-    crate::random::fill(&mut bytes);
-    write_bytes(process, buffer, &bytes)?;
+    // Linux returns at most 32 MiB - 1 per call; filled a page at a time, so a large request
+    // never needs a large kernel buffer.
+    let length = (length as usize).min((32 << 20) - 1);
+    let mut chunk = [0u8; 4096];
+    let mut done = 0;
+    while done < length {
+        let count = chunk.len().min(length - done);
+        crate::random::fill(&mut chunk[..count]);
+        write_bytes(process, buffer + done as u64, &chunk[..count])?;
+        done += count;
+    }
     Ok(length as u64)
 }
 

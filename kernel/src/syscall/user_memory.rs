@@ -20,6 +20,9 @@ pub fn read_string_array(process: &mut Process, address: u64) -> Result<Vec<Vec<
     if address == 0 {
         return Ok(strings);
     }
+    // Linux's budget for argv plus envp (a quarter of the stack limit); checked while copying
+    // so a huge array cannot exhaust kernel memory before exec refuses it.
+    let mut budget = exec_args::argument_space_limit(exec_args::DEFAULT_STACK_LIMIT_BYTES);
     for index in 0u64.. {
         let slot = address.checked_add(index * 8).ok_or(Errno::EFAULT)?;
         let pointer = read_u64(process, slot)?;
@@ -33,6 +36,9 @@ pub fn read_string_array(process: &mut Process, address: u64) -> Result<Vec<Vec<
             .memory
             .read_c_string(pointer, exec_args::MAX_ARG_STRLEN)?
             .ok_or(Errno::E2BIG)?;
+        let cost = string.len() as u64 + 1 + 8;
+        budget = budget.checked_sub(cost).ok_or(Errno::E2BIG)?;
+        strings.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
         strings.push(string);
     }
     Ok(strings)
