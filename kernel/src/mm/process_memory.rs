@@ -11,7 +11,7 @@ use core::ops::Range;
 use errno::{Errno, Result};
 use hal::{
     memory::{PAGE_SIZE, PagePermissions, owned_frame::OwnedFrame},
-    user::{Access, AddressSpace},
+    user::{Access, AddressSpace, USER_SPACE_END},
 };
 
 /// What an area allows, as `PROT_READ | PROT_WRITE | PROT_EXEC`.
@@ -78,6 +78,7 @@ impl ProcessMemory {
         if !range.start.is_multiple_of(PAGE_SIZE)
             || !range.end.is_multiple_of(PAGE_SIZE)
             || range.start >= range.end
+            || range.end > USER_SPACE_END
         {
             return Err(Errno::EINVAL);
         }
@@ -211,7 +212,14 @@ impl ProcessMemory {
             return current;
         }
         let old_top = current.next_multiple_of(PAGE_SIZE);
-        let new_top = requested.next_multiple_of(PAGE_SIZE);
+        // A break past user space (or so high that rounding overflows) fails as Linux's does:
+        // the old break comes back.
+        let Some(new_top) = requested
+            .checked_next_multiple_of(PAGE_SIZE)
+            .filter(|&top| top <= USER_SPACE_END)
+        else {
+            return current;
+        };
         if new_top > old_top {
             let heap = Protection {
                 is_readable: true,

@@ -144,7 +144,8 @@ pub fn sys_getrandom(process: &mut Process, arguments: &[u64; 6]) -> Result<u64>
     while done < length {
         let count = chunk.len().min(length - done);
         crate::random::fill(&mut chunk[..count]);
-        write_bytes(process, buffer + done as u64, &chunk[..count])?;
+        let destination = buffer.checked_add(done as u64).ok_or(Errno::EFAULT)?;
+        write_bytes(process, destination, &chunk[..count])?;
         done += count;
     }
     Ok(length as u64)
