@@ -114,7 +114,7 @@ fn apply(walk: &Walk<'_>, action: Action<'_>, directory_times: &mut Vec<(Vec<u8>
         } => {
             let _ = operations::remove(walk, path, RemoveKind::File);
             operations::make_symlink(walk, target, path)
-                .map(|()| set_mtime_nofollow(walk, path, mtime_seconds))
+                .map(|()| set_mtime_of(walk, path, mtime_seconds, FollowLast::NoFollow))
         }
         Action::HardLink {
             existing_path,
@@ -205,14 +205,13 @@ fn set_owner_and_mode(walk: &Walk<'_>, path: &[u8], uid: u32, gid: u32, mode: u3
 }
 
 fn set_mtime(walk: &Walk<'_>, path: &[u8], seconds: u32) {
-    if let Ok(location) = walk.resolve(path, FollowLast::Follow) {
-        let time = TimeChange::Set(Timestamp::new(i64::from(seconds), 0));
-        let _ = location.filesystem().set_times(location.inode, time, time);
-    }
+    set_mtime_of(walk, path, seconds, FollowLast::Follow);
 }
 
-fn set_mtime_nofollow(walk: &Walk<'_>, path: &[u8], seconds: u32) {
-    if let Ok(location) = walk.resolve(path, FollowLast::NoFollow) {
+/// Sets atime and mtime of `path` (of a symlink itself with `NoFollow`); failures are
+/// skipped, as Linux's `do_utime` ignores them.
+fn set_mtime_of(walk: &Walk<'_>, path: &[u8], seconds: u32, follow: FollowLast) {
+    if let Ok(location) = walk.resolve(path, follow) {
         let time = TimeChange::Set(Timestamp::new(i64::from(seconds), 0));
         let _ = location.filesystem().set_times(location.inode, time, time);
     }

@@ -15,7 +15,7 @@ use super::{
     filesystem::{DeviceNumber, FileType, NewNode, Owner, RenameMode},
     mount::Location,
     path::{FollowLast, ParentAndName, Walk},
-    permission::{Access, check_access},
+    permission::{Access, Credentials, check_access},
 };
 
 /// Opens (and with `O_CREAT` creates) the file at `path`.
@@ -338,4 +338,48 @@ pub fn read_link(location: &Location) -> Result<Vec<u8>> {
         return Err(Errno::EINVAL);
     }
     location.filesystem().read_link(location.inode)
+}
+
+/// `chdir(2)`'s checks: `ENOTDIR` unless a directory, `EACCES` unless searchable.
+pub fn check_working_directory(location: &Location, credentials: &Credentials) -> Result<()> {
+    let metadata = location.metadata()?;
+    if metadata.file_type != FileType::Directory {
+        return Err(Errno::ENOTDIR);
+    }
+    check_access(&metadata, credentials, Access::EXECUTE)
+}
+
+/// `chmod(2)`: only the owner or root may change the mode (`EPERM`).
+pub fn set_mode(location: &Location, credentials: &Credentials, mode: u32) -> Result<()> {
+    let uid = credentials.effective_uid;
+    if uid != 0 && uid != location.metadata()?.uid {
+        return Err(Errno::EPERM);
+    }
+    location
+        .filesystem()
+        .set_mode(location.inode, mode & 0o7777)
+}
+
+/// `chown(2)`: only root may change owners; `u32::MAX` (-1) leaves an id as it is.
+pub fn set_owner(location: &Location, credentials: &Credentials, uid: u32, gid: u32) -> Result<()> {
+    if credentials.effective_uid != 0 {
+        return Err(Errno::EPERM);
+    }
+    let uid = (uid != u32::MAX).then_some(uid);
+    let gid = (gid != u32::MAX).then_some(gid);
+    location.filesystem().set_owner(location.inode, uid, gid)
+}
+
+/// `truncate(2)`: `EINVAL` for a negative length or a non-regular file, `EISDIR` for a
+/// directory, `EACCES` without write permission.
+pub fn truncate(location: &Location, credentials: &Credentials, length: i64) -> Result<()> {
+    let length = u64::try_from(length).map_err(|_| Errno::EINVAL)?;
+    let metadata = location.metadata()?;
+    match metadata.file_type {
+        FileType::Directory => return Err(Errno::EISDIR),
+        FileType::Regular => {}
+        _ => return Err(Errno::EINVAL),
+    }
+    check_access(&metadata, credentials, Access::WRITE)?;
+    location.filesystem().truncate(location.inode, length)
 }

@@ -272,11 +272,7 @@ impl ProcessMemory {
             }
         }
         self.areas = kept;
-        let mut page = range.start;
-        while page < range.end {
-            drop(self.space.unmap(page));
-            page += PAGE_SIZE;
-        }
+        self.discard_pages(range);
     }
 
     /// The highest free, page-aligned range of `length` bytes below `ceiling` and above

@@ -452,16 +452,6 @@ pub fn sys_getcwd(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     Ok(path.len() as u64)
 }
 
-fn change_directory(process: &mut Process, location: Location) -> Result<u64> {
-    let metadata = location.metadata()?;
-    if metadata.file_type != FileType::Directory {
-        return Err(Errno::ENOTDIR);
-    }
-    check_access(&metadata, &process.credentials, Access::EXECUTE)?;
-    process.working_directory = location;
-    Ok(0)
-}
-
 pub fn sys_chdir(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let location = resolve_at(
         process,
@@ -470,12 +460,16 @@ pub fn sys_chdir(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
         0,
         FollowLast::Follow,
     )?;
-    change_directory(process, location)
+    operations::check_working_directory(&location, &process.credentials)?;
+    process.working_directory = location;
+    Ok(0)
 }
 
 pub fn sys_fchdir(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let location = process.files.get(arguments[0] as i32)?.location.clone();
-    change_directory(process, location)
+    operations::check_working_directory(&location, &process.credentials)?;
+    process.working_directory = location;
+    Ok(0)
 }
 
 pub fn sys_umask(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
@@ -484,28 +478,10 @@ pub fn sys_umask(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     Ok(u64::from(previous))
 }
 
-/// Only the owner or root may change a file's mode (`EPERM`).
-fn require_owner(process: &Process, metadata: &Metadata) -> Result<()> {
-    let uid = process.credentials.effective_uid;
-    if uid == 0 || uid == metadata.uid {
-        Ok(())
-    } else {
-        Err(Errno::EPERM)
-    }
-}
-
-fn change_mode(process: &Process, location: &Location, mode: u64) -> Result<u64> {
-    require_owner(process, &location.metadata()?)?;
-    location
-        .filesystem()
-        .set_mode(location.inode, mode as u32 & 0o7777)
-        .map(|()| 0)
-}
-
 pub fn sys_fchmodat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [directory_fd, path, mode, ..] = *arguments;
     let location = resolve_at(process, directory_fd, path, 0, FollowLast::Follow)?;
-    change_mode(process, &location, mode)
+    operations::set_mode(&location, &process.credentials, mode as u32).map(|()| 0)
 }
 
 pub fn sys_chmod(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
@@ -517,26 +493,14 @@ pub fn sys_chmod(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
 
 pub fn sys_fchmod(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let file = process.files.get(arguments[0] as i32)?;
-    change_mode(process, &file.location, arguments[1])
-}
-
-fn change_owner(process: &Process, location: &Location, uid: u64, gid: u64) -> Result<u64> {
-    if process.credentials.effective_uid != 0 {
-        return Err(Errno::EPERM);
-    }
-    let uid = (uid as u32 != u32::MAX).then_some(uid as u32);
-    let gid = (gid as u32 != u32::MAX).then_some(gid as u32);
-    location
-        .filesystem()
-        .set_owner(location.inode, uid, gid)
-        .map(|()| 0)
+    operations::set_mode(&file.location, &process.credentials, arguments[1] as u32).map(|()| 0)
 }
 
 pub fn sys_fchownat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [directory_fd, path, uid, gid, flags, _] = *arguments;
     let flags = flags as u32;
     let location = resolve_at(process, directory_fd, path, flags, follow_flag(flags))?;
-    change_owner(process, &location, uid, gid)
+    operations::set_owner(&location, &process.credentials, uid as u32, gid as u32).map(|()| 0)
 }
 
 pub fn sys_chown(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
@@ -570,24 +534,13 @@ pub fn sys_lchown(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
 
 pub fn sys_fchown(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let file = process.files.get(arguments[0] as i32)?;
-    change_owner(process, &file.location, arguments[1], arguments[2])
-}
-
-fn truncate_location(process: &Process, location: &Location, length: u64) -> Result<u64> {
-    if (length as i64) < 0 {
-        return Err(Errno::EINVAL);
-    }
-    let metadata = location.metadata()?;
-    match metadata.file_type {
-        FileType::Directory => return Err(Errno::EISDIR),
-        FileType::Regular => {}
-        _ => return Err(Errno::EINVAL),
-    }
-    check_access(&metadata, &process.credentials, Access::WRITE)?;
-    location
-        .filesystem()
-        .truncate(location.inode, length)
-        .map(|()| 0)
+    operations::set_owner(
+        &file.location,
+        &process.credentials,
+        arguments[1] as u32,
+        arguments[2] as u32,
+    )
+    .map(|()| 0)
 }
 
 pub fn sys_truncate(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
@@ -598,7 +551,7 @@ pub fn sys_truncate(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> 
         0,
         FollowLast::Follow,
     )?;
-    truncate_location(process, &location, arguments[1])
+    operations::truncate(&location, &process.credentials, arguments[1] as i64).map(|()| 0)
 }
 
 pub fn sys_ftruncate(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
@@ -606,7 +559,7 @@ pub fn sys_ftruncate(process: &mut Process, arguments: &[u64; 6]) -> Result<u64>
     if !file.is_writable() {
         return Err(Errno::EINVAL);
     }
-    truncate_location(process, &file.location, arguments[1])
+    operations::truncate(&file.location, &process.credentials, arguments[1] as i64).map(|()| 0)
 }
 
 /// fsync(2), fdatasync(2): every Loam filesystem lives in memory, so there is nothing to

@@ -4,6 +4,7 @@
 //! files below; the per-arch table (`table_x86_64`) maps numbers to them. A number with no
 //! handler returns `ENOSYS` and is logged once by name, so gaps show in the kernel log.
 
+mod arch;
 mod file_io;
 mod files;
 mod identity;

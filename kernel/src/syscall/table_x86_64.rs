@@ -3,18 +3,30 @@
 use linux_raw_sys::general as linux;
 
 use super::{
-    Handler, file_io::*, files::*, identity::*, memory::*, names_x86_64::NAMES, process_control::*,
-    system::*, time::*,
+    Handler, arch::x86_64::*, file_io::*, files::*, identity::*, memory::*, names_x86_64::NAMES,
+    process_control::*, system::*, time::*,
 };
 
-/// The handler for system call `number`, if Loam implements it.
+/// Room for every x86_64 system-call number (Linux's highest is below 512).
+const TABLE_SIZE: usize = 512;
+
+/// The handler for system call `number`, if Loam implements it: one array index per call.
 pub fn handler(number: u64) -> Option<Handler> {
-    let number = u32::try_from(number).ok()?;
-    TABLE
-        .iter()
-        .find(|(entry, _)| *entry == number)
-        .map(|&(_, handler)| handler)
+    let index = usize::try_from(number).ok()?;
+    TABLE.get(index).copied().flatten()
 }
+
+/// [`IMPLEMENTED`] indexed by number, built at compile time.
+static TABLE: [Option<Handler>; TABLE_SIZE] = {
+    let mut table: [Option<Handler>; TABLE_SIZE] = [None; TABLE_SIZE];
+    let mut entry = 0;
+    while entry < IMPLEMENTED.len() {
+        let (number, handler) = IMPLEMENTED[entry];
+        table[number as usize] = Some(handler);
+        entry += 1;
+    }
+    table
+};
 
 /// Linux's name of system call `number`.
 pub fn name(number: u64) -> Option<&'static str> {
@@ -26,7 +38,7 @@ pub fn name(number: u64) -> Option<&'static str> {
 }
 
 /// Every implemented system call, in Linux's numeric order.
-static TABLE: &[(u32, Handler)] = &[
+const IMPLEMENTED: &[(u32, Handler)] = &[
     (linux::__NR_read, sys_read),
     (linux::__NR_write, sys_write),
     (linux::__NR_open, sys_open),
