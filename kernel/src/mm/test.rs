@@ -50,6 +50,17 @@ fn space_with_code(code: &[u8]) -> Result<AddressSpace, &'static str> {
     Ok(space)
 }
 
+/// Runs `context` until it stops for something other than an interrupt: a timer tick can land
+/// on any instruction, and the kernel's run loop also just resumes after one.
+fn run_past_interrupts(context: &mut UserContext) -> UserExit {
+    loop {
+        match context.run() {
+            UserExit::Interrupt => continue,
+            exit => return exit,
+        }
+    }
+}
+
 /// `mov eax, 60; mov edi, 42; syscall; syscall; jmp .`
 const TWO_SYSTEM_CALLS: &[u8] = &[
     0xb8, 0x3c, 0, 0, 0, 0xbf, 0x2a, 0, 0, 0, 0x0f, 0x05, 0x0f, 0x05, 0xeb, 0xfe,
@@ -60,7 +71,7 @@ fn system_calls_carry_number_arguments_and_return_value() -> TestResult {
     let mut context = UserContext::new(CODE_ADDRESS, STACK_TOP);
     context.registers_mut().rbx = 0x1234_5678_9abc_def0;
     context.registers_mut().r15 = 0x0f0f;
-    let exit = context.run();
+    let exit = run_past_interrupts(&mut context);
     ensure!(exit == UserExit::SystemCall, "first exit was {exit:?}");
     let call = context.system_call();
     ensure!(call.number == 60, "number {}", call.number);
@@ -76,7 +87,7 @@ fn system_calls_carry_number_arguments_and_return_value() -> TestResult {
     );
     ensure!(context.stack_pointer() == STACK_TOP, "stack pointer moved");
     context.set_return_value(7);
-    let exit = context.run();
+    let exit = run_past_interrupts(&mut context);
     ensure!(exit == UserExit::SystemCall, "second exit was {exit:?}");
     ensure!(
         context.system_call().number == 7,
@@ -99,7 +110,7 @@ const READ_UNMAPPED: &[u8] = &[0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x01, 0x00];
 fn touching_unmapped_memory_exits_with_a_page_fault() -> TestResult {
     let _space = space_with_code(READ_UNMAPPED)?;
     let mut context = UserContext::new(CODE_ADDRESS, STACK_TOP);
-    let exit = context.run();
+    let exit = run_past_interrupts(&mut context);
     let expected = UserExit::PageFault(PageFault {
         address: 0x10000,
         access: Access::Read,
@@ -115,7 +126,7 @@ const WRITE_CODE: &[u8] = &[0xc6, 0x04, 0x25, 0x00, 0x00, 0x40, 0x00, 0x01];
 
 fn writing_read_only_memory_is_a_protection_fault() -> TestResult {
     let _space = space_with_code(WRITE_CODE)?;
-    let exit = UserContext::new(CODE_ADDRESS, STACK_TOP).run();
+    let exit = run_past_interrupts(&mut UserContext::new(CODE_ADDRESS, STACK_TOP));
     let expected = UserExit::PageFault(PageFault {
         address: CODE_ADDRESS,
         access: Access::Write,
@@ -131,7 +142,7 @@ fn executing_data_is_refused() -> TestResult {
     space
         .map(DATA_ADDRESS, data, WRITABLE)
         .map_err(|_| "cannot map data")?;
-    let exit = UserContext::new(DATA_ADDRESS, STACK_TOP).run();
+    let exit = run_past_interrupts(&mut UserContext::new(DATA_ADDRESS, STACK_TOP));
     let expected = UserExit::PageFault(PageFault {
         address: DATA_ADDRESS,
         access: Access::Execute,
@@ -143,7 +154,7 @@ fn executing_data_is_refused() -> TestResult {
 
 fn undefined_instructions_are_reported() -> TestResult {
     let _space = space_with_code(&[0x0f, 0x0b])?;
-    let exit = UserContext::new(CODE_ADDRESS, STACK_TOP).run();
+    let exit = run_past_interrupts(&mut UserContext::new(CODE_ADDRESS, STACK_TOP));
     ensure!(
         exit == UserExit::Exception(Exception::IllegalInstruction { vector: 6 }),
         "exit was {exit:?}"
@@ -160,7 +171,7 @@ fn the_timer_interrupts_a_spinning_program() -> TestResult {
 
 fn non_canonical_entry_points_are_refused_before_entering() -> TestResult {
     let _space = space_with_code(&[0xeb, 0xfe])?;
-    let exit = UserContext::new(0x8000_0000_0000_0000, STACK_TOP).run();
+    let exit = run_past_interrupts(&mut UserContext::new(0x8000_0000_0000_0000, STACK_TOP));
     ensure!(
         matches!(
             exit,
