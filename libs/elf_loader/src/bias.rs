@@ -89,12 +89,12 @@ fn shift_optional(address: Option<u64>, bias: u64) -> Result<Option<u64>> {
         .transpose()
 }
 
-fn span(segments: &[Segment]) -> (u64, u64) {
+/// The pages from the first segment's start to the highest end: segments may overlap, so the
+/// last one need not end highest.
+pub(crate) fn span(segments: &[Segment]) -> (u64, u64) {
     let start = segments
         .first()
         .map_or(0, |first| page_start(first.virtual_address));
-    let end = segments
-        .last()
-        .map_or(0, |last| saturating_page_align(last.end()));
-    (start, end)
+    let end = segments.iter().map(Segment::end).max().unwrap_or(0);
+    (start, saturating_page_align(end))
 }

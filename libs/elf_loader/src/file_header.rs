@@ -8,9 +8,8 @@ use errno::{Errno, Result};
 
 use crate::{
     format::{
-        CLASS_64, DATA_LITTLE_ENDIAN, ELF_MAGIC, IDENT_CLASS, IDENT_DATA, IDENT_VERSION,
-        MACHINE_X86_64, PROGRAM_HEADER_SIZE, TYPE_DYNAMIC, TYPE_EXECUTABLE, VERSION_CURRENT,
-        read_u16, read_u64,
+        ELF_MAGIC, MACHINE_X86_64, PROGRAM_HEADER_SIZE, TYPE_DYNAMIC, TYPE_EXECUTABLE, read_u16,
+        read_u64,
     },
     linux::{BINPRM_BUF_SIZE, PROGRAM_HEADER_TABLE_MAX_BYTES},
     plan::ImageKind,
@@ -39,7 +38,6 @@ impl FileHeader {
         if !is_elf(&buffer) {
             return Err(Errno::ENOEXEC);
         }
-        check_identification(&buffer)?;
         let kind = image_kind(&buffer)?;
         // elf_check_arch() on x86_64 is `e_machine == EM_X86_64` (arch/x86/include/asm/elf.h).
         if field_u16(&buffer, 18)? != MACHINE_X86_64 {
@@ -63,22 +61,6 @@ fn binprm_buffer(file: &[u8]) -> [u8; BINPRM_BUF_SIZE] {
         destination.copy_from_slice(source);
     }
     buffer
-}
-
-/// Class, byte order and identification version. Linux checks none of these explicitly (it reads
-/// every ELF as 64-bit little-endian, and a foreign file then fails the type, machine or
-/// `e_phentsize` test with the same `ENOEXEC`); Loam refuses them up front so that nothing is
-/// read with the wrong layout. `e_version` and `EI_OSABI` are not checked, as in Linux
-/// (Debian's static busybox has `EI_OSABI` = GNU).
-fn check_identification(buffer: &[u8]) -> Result<()> {
-    let is_64_bit = buffer.get(IDENT_CLASS) == Some(&CLASS_64);
-    let is_little_endian = buffer.get(IDENT_DATA) == Some(&DATA_LITTLE_ENDIAN);
-    let is_current_version = buffer.get(IDENT_VERSION) == Some(&VERSION_CURRENT);
-    if is_64_bit && is_little_endian && is_current_version {
-        Ok(())
-    } else {
-        Err(Errno::ENOEXEC)
-    }
 }
 
 /// `e_type`: Linux loads only `ET_EXEC` and `ET_DYN`; `ET_REL` and `ET_CORE` get `ENOEXEC`.

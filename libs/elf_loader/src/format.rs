@@ -6,18 +6,6 @@
 
 /// `ELFMAG`: the four bytes every ELF file starts with.
 pub const ELF_MAGIC: [u8; 4] = *b"\x7fELF";
-/// `e_ident[EI_CLASS]` index.
-pub const IDENT_CLASS: usize = 4;
-/// `e_ident[EI_DATA]` index.
-pub const IDENT_DATA: usize = 5;
-/// `e_ident[EI_VERSION]` index.
-pub const IDENT_VERSION: usize = 6;
-/// `ELFCLASS64`.
-pub const CLASS_64: u8 = 2;
-/// `ELFDATA2LSB`: little-endian.
-pub const DATA_LITTLE_ENDIAN: u8 = 1;
-/// `EV_CURRENT`.
-pub const VERSION_CURRENT: u8 = 1;
 
 /// `ET_EXEC`: an executable linked at fixed addresses.
 pub const TYPE_EXECUTABLE: u16 = 2;

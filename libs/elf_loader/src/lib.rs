@@ -17,9 +17,10 @@
 //! - **Linux's `fs/binfmt_elf.c` is the specification.** Each check returns the errno Linux's
 //!   loader produces for the same input, in the same order, and cites the code it follows.
 //!   Where Linux accepts a file that then faults at run time, Loam refuses it up front and says
-//!   so next to the check: file data past the end of the file (`ENOEXEC`), unsorted or
-//!   overlapping `PT_LOAD` segments (`EINVAL`), no `PT_LOAD` at all (`ENOEXEC`). The ELF
-//!   identification (class, byte order, version) is checked explicitly, with `ENOEXEC`.
+//!   so next to the check: file data past the end of the file (`ENOEXEC`), `PT_LOAD` segments
+//!   not sorted by address (`EINVAL`), no `PT_LOAD` at all (`ENOEXEC`). Like Linux, it does not
+//!   check the class, byte order or version in `e_ident`: every file is read as 64-bit
+//!   little-endian, and a foreign one fails the type, machine or `e_phentsize` test.
 //! - **Decode, then commit.** Linux finds most segment errors after the point of no return and
 //!   kills the caller with SIGSEGV; a plan is only returned when every check passed, so Loam's
 //!   `execve` can still fail cleanly.

@@ -124,15 +124,14 @@ fn permissions(flags: u32) -> Permissions {
     }
 }
 
-/// Loam's rule: `PT_LOAD` segments are sorted by address and do not overlap, as the System V
-/// gABI requires ("loadable segment entries in the program header table appear in ascending
-/// order, sorted on the p_vaddr member"). Linux does not check: it maps later segments with
-/// `MAP_FIXED` over earlier ones. Breaking the rule is `EINVAL`, the errno Linux uses for
-/// segments it cannot lay out. Segments may still share a page; the later one's mapping then
-/// replaces the page, as in Linux.
+/// Loam's rule: `PT_LOAD` segments are sorted by start address, as the System V gABI requires
+/// ("loadable segment entries in the program header table appear in ascending order, sorted on
+/// the p_vaddr member"). Linux does not check; breaking the rule is `EINVAL`, the errno Linux
+/// uses for segments it cannot lay out. Segments may overlap, as in Linux, which maps later
+/// segments with `MAP_FIXED` over earlier ones: the later one's data and pages win.
 pub fn check_follows(previous: Option<&Segment>, segment: &Segment) -> Result<()> {
     match previous {
-        Some(previous) if previous.end() > segment.virtual_address => Err(Errno::EINVAL),
+        Some(previous) if previous.virtual_address > segment.virtual_address => Err(Errno::EINVAL),
         _ => Ok(()),
     }
 }

@@ -9,10 +9,11 @@ use alloc::vec::Vec;
 use errno::{Errno, Result};
 
 use crate::{
+    bias,
     file_header::FileHeader,
     format::{FLAG_EXECUTE, PROGRAM_HEADER_SIZE, ProgramHeader, SEGMENT_GNU_STACK, SEGMENT_TLS},
     interpreter::read_interpreter,
-    linux::{TASK_SIZE_MAX, page_start, saturating_page_align},
+    linux::{TASK_SIZE_MAX, page_start},
     load_segment::{check_follows, validate_load_segment},
     plan::{ImageKind, LoadPlan, ProgramHeaders, StackPermission, TlsTemplate, entry_is_mapped},
     segment::Segment,
@@ -31,13 +32,10 @@ pub fn parse(file: &[u8]) -> Result<LoadPlan> {
     let segments = load_segments(&program_headers, header.kind, file_length)?;
     // Loam's rule: an image with nothing to map is not an executable. Linux starts it and the
     // process faults on its first instruction.
-    let (Some(first), Some(last)) = (segments.first(), segments.last()) else {
+    if segments.is_empty() {
         return Err(Errno::ENOEXEC);
-    };
-    let span = (
-        page_start(first.virtual_address),
-        saturating_page_align(last.end()),
-    );
+    }
+    let span = bias::span(&segments);
     // BAD_ADDR(elf_entry): an entry point at or above TASK_SIZE is EINVAL. A relocatable
     // image's entry is checked once the bias is known.
     if header.kind == ImageKind::Fixed && header.entry >= TASK_SIZE_MAX {

@@ -69,8 +69,9 @@ pub struct LoadPlan {
     /// a bad entry point makes the new process fault with SIGSEGV on its first instruction.
     /// [`LoadPlan::check_strict`] turns it into an error.
     pub entry_is_mapped: bool,
-    /// The `PT_LOAD` segments in file order, which validation requires to be sorted by address
-    /// and not to overlap.
+    /// The `PT_LOAD` segments in file order, which validation requires to be sorted by start
+    /// address. They may overlap: map them in order, each replacing what earlier ones put
+    /// in its pages.
     pub segments: Vec<Segment>,
     pub program_headers: ProgramHeaders,
     /// The `PT_INTERP` path without its terminating NUL (cut at the first NUL, as `open_exec()`

@@ -105,8 +105,8 @@ fn assert_invariants(plan: &LoadPlan, file: &[u8]) {
     assert!(!plan.segments.is_empty());
     for pair in plan.segments.windows(2) {
         assert!(
-            pair[0].end() <= pair[1].virtual_address,
-            "sorted, non-overlapping"
+            pair[0].virtual_address <= pair[1].virtual_address,
+            "sorted by start"
         );
     }
     for segment in &plan.segments {
