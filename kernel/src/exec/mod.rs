@@ -18,9 +18,11 @@ pub use image::ProgramImage;
 
 use crate::fs::{
     filesystem::FileType,
+    mount::Location,
     operations,
     path::{FollowLast, Walk},
     permission::{Access, check_access},
+    write_access::ExecutionAccess,
 };
 
 /// What `execve` was asked to run.
@@ -30,8 +32,21 @@ pub struct ExecRequest {
     pub environment: Vec<Vec<u8>>,
 }
 
+/// A program ready to run: its image and the file it came from.
+pub struct LoadedProgram {
+    pub image: ProgramImage,
+    pub executable: Executable,
+}
+
+/// The file a process runs (after `#!` rewriting, the interpreter), which cannot be opened for
+/// writing while the process runs it (`ETXTBSY`).
+pub struct Executable {
+    pub location: Location,
+    _access: ExecutionAccess,
+}
+
 /// Loads the program `request` names into a new image, following `#!` interpreters.
-pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<ProgramImage> {
+pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<LoadedProgram> {
     let ExecRequest {
         path,
         mut arguments,
@@ -41,7 +56,7 @@ pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<ProgramImage> {
     let mut current_path = path;
     let mut rewrites = 0;
     loop {
-        let bytes = read_executable(walk, &current_path)?;
+        let (executable, bytes) = read_executable(walk, &current_path)?;
         if let Some(shebang) =
             exec_args::parse_shebang(&bytes[..bytes.len().min(exec_args::BINPRM_BUF_SIZE)])?
         {
@@ -56,6 +71,10 @@ pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<ProgramImage> {
         }
         let plan = elf_loader::parse(&bytes)?;
         if let Some(interpreter) = &plan.interpreter {
+            // Linux opens the interpreter before it can fail otherwise (`open_exec` in
+            // load_elf_binary): a missing one is ENOENT, one that is not executable EACCES.
+            let (_, header) = read_executable(walk, interpreter)?;
+            check_interpreter_header(&header)?;
             log::warn!(
                 "exec: {} needs the dynamic linker {} (not supported yet)",
                 core::str::from_utf8(&current_path).unwrap_or("?"),
@@ -63,18 +82,43 @@ pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<ProgramImage> {
             );
             return Err(Errno::ENOEXEC);
         }
-        return image::build(walk, plan, &bytes, &execfn, &arguments, &environment);
+        let image = image::build(walk, plan, &bytes, &execfn, &arguments, &environment)?;
+        return Ok(LoadedProgram { image, executable });
     }
 }
 
-/// Resolves `path`, checks it may be executed, and reads it whole.
-fn read_executable(walk: &Walk<'_>, path: &[u8]) -> Result<Vec<u8>> {
+/// The checks `load_elf_binary` makes on the interpreter's ELF header before the point of no
+/// return: a file shorter than the header is `EIO` (a short `elf_read`), one without the ELF
+/// magic or for another machine `ELIBBAD`.
+fn check_interpreter_header(file: &[u8]) -> Result<()> {
+    const ELF64_HEADER_BYTES: usize = 64;
+    const MACHINE_OFFSET: usize = 18;
+    const EM_X86_64: u16 = 62;
+    if file.len() < ELF64_HEADER_BYTES {
+        return Err(Errno::EIO);
+    }
+    let machine = u16::from_le_bytes([file[MACHINE_OFFSET], file[MACHINE_OFFSET + 1]]);
+    if !elf_loader::is_elf(file) || machine != EM_X86_64 {
+        return Err(Errno::ELIBBAD);
+    }
+    Ok(())
+}
+
+/// Resolves `path`, checks it may be executed, keeps it from being written while it is in use,
+/// and reads it whole (`open_exec`).
+fn read_executable(walk: &Walk<'_>, path: &[u8]) -> Result<(Executable, Vec<u8>)> {
     let location = walk.resolve(path, FollowLast::Follow)?;
     let metadata = location.metadata()?;
     if metadata.file_type != FileType::Regular {
         return Err(Errno::EACCES);
     }
     check_access(&metadata, walk.credentials, Access::EXECUTE)?;
-    let file = operations::open_location(walk, location, linux_raw_sys::general::O_RDONLY)?;
-    file.read_all()
+    let access = ExecutionAccess::acquire(&location)?;
+    let file = operations::open_location(walk, location.clone(), linux_raw_sys::general::O_RDONLY)?;
+    let bytes = file.read_all()?;
+    let executable = Executable {
+        location,
+        _access: access,
+    };
+    Ok((executable, bytes))
 }

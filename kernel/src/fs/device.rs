@@ -14,6 +14,11 @@ use super::filesystem::DeviceNumber;
 pub trait Device: Send + Sync {
     fn read(&self, buffer: &mut [u8]) -> Result<usize>;
     fn write(&self, data: &[u8]) -> Result<usize>;
+    /// `lseek(2)`: the memory devices accept any seek and report 0 (`null_lseek`,
+    /// `noop_llseek`); terminals refuse with `ESPIPE` (`no_llseek`).
+    fn seek(&self) -> Result<u64> {
+        Ok(0)
+    }
     /// Device-specific `ioctl(2)`; `ENOTTY` when the request means nothing to it.
     fn ioctl(&self, _request: u32, _argument: u64) -> Result<IoctlReply> {
         Err(Errno::ENOTTY)
@@ -128,6 +133,10 @@ impl Device for Console {
     fn write(&self, data: &[u8]) -> Result<usize> {
         hal::console::write_bytes(data);
         Ok(data.len())
+    }
+
+    fn seek(&self) -> Result<u64> {
+        Err(Errno::ESPIPE)
     }
 
     fn ioctl(&self, request: u32, _argument: u64) -> Result<IoctlReply> {

@@ -6,9 +6,6 @@ use errno::{Errno, Result};
 
 use super::file::OpenFile;
 
-/// Linux's default `RLIMIT_NOFILE` soft limit.
-pub const DEFAULT_LIMIT: usize = 1024;
-
 /// Whether a descriptor is closed by a successful `execve`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseOnExec {
@@ -42,31 +39,40 @@ impl FdTable {
             .ok_or(Errno::EBADF)
     }
 
-    /// Installs `file` at the lowest free descriptor at or above `minimum`; `EMFILE` past the
-    /// limit.
+    /// Installs `file` at the lowest free descriptor at or above `minimum`; `EMFILE` when
+    /// none is below `limit` (the soft `RLIMIT_NOFILE`).
     pub fn insert(
         &mut self,
         file: Arc<OpenFile>,
         close_on_exec: CloseOnExec,
         minimum: usize,
+        limit: usize,
     ) -> Result<i32> {
-        let free = (minimum..DEFAULT_LIMIT)
-            .find(|&index| self.slots.get(index).is_none_or(Option::is_none))
-            .ok_or(Errno::EMFILE)?;
+        let free = self.lowest_free(minimum, limit)?;
         self.place(free, file, close_on_exec)?;
         Ok(free as i32)
     }
 
-    /// Installs `file` at exactly `fd`, closing what was there (`dup2`); `EBADF` out of range.
+    /// The descriptor [`FdTable::insert`] would use; `EMFILE` if none. `open(2)` asks first,
+    /// so that it fails before creating anything, as Linux's `get_unused_fd_flags` does.
+    pub fn lowest_free(&self, minimum: usize, limit: usize) -> Result<usize> {
+        (minimum..limit.min(i32::MAX as usize))
+            .find(|&index| self.slots.get(index).is_none_or(Option::is_none))
+            .ok_or(Errno::EMFILE)
+    }
+
+    /// Installs `file` at exactly `fd`, closing what was there (`dup2`); `EBADF` when `fd` is
+    /// negative or not below `limit`.
     pub fn insert_at(
         &mut self,
         fd: i32,
         file: Arc<OpenFile>,
         close_on_exec: CloseOnExec,
+        limit: usize,
     ) -> Result<()> {
         let index = usize::try_from(fd)
             .ok()
-            .filter(|&index| index < DEFAULT_LIMIT)
+            .filter(|&index| index < limit)
             .ok_or(Errno::EBADF)?;
         self.place(index, file, close_on_exec)
     }

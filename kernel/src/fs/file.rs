@@ -4,7 +4,7 @@
 //! forked ones) move the same offset, as Linux's `struct file` does.
 
 use alloc::{sync::Arc, vec::Vec};
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use errno::{Errno, Result};
 use linux_raw_sys::general as linux;
@@ -14,6 +14,7 @@ use super::{
     device::{Device, IoctlReply},
     filesystem::{DirectoryEntry, FileType},
     mount::Location,
+    write_access::WriteAccess,
 };
 
 /// What reads and writes go to.
@@ -33,6 +34,85 @@ pub struct OpenFile {
     flags: AtomicU32,
     /// The file offset; for directories, the `getdents64` position.
     offset: Mutex<u64>,
+    /// Held while open for writing a regular file: the file cannot be executed meanwhile.
+    _write_access: Option<WriteAccess>,
+    /// For a directory, where the listing stops: its end when opened or last rewound, so
+    /// entries created while it is read are not returned (Linux's `offset_iterate_dir`).
+    directory_end: AtomicU64,
+}
+
+/// Hands bytes read to their destination and returns how many leading bytes it took; fewer
+/// than offered when the destination ends in a fault (`EFAULT` when it took none).
+pub type Deliver<'a> = dyn FnMut(&[u8]) -> Result<usize> + 'a;
+/// Fills a buffer with bytes to write and returns how many leading bytes it filled; fewer than
+/// asked when the source ends in a fault (`EFAULT` when it filled none).
+pub type Fetch<'a> = dyn FnMut(&mut [u8]) -> Result<usize> + 'a;
+
+/// The most a read or write moves through one kernel buffer; longer ones loop. Linux caps one
+/// call at `MAX_RW_COUNT` (2 GiB less a page), which the system-call layer applies.
+const TRANSFER_CHUNK_BYTES: usize = 64 * 1024;
+
+/// A kernel bounce buffer for a transfer of `length` bytes.
+fn transfer_buffer(length: usize) -> Result<Vec<u8>> {
+    let size = length.clamp(1, TRANSFER_CHUNK_BYTES);
+    let mut buffer = Vec::new();
+    buffer.try_reserve_exact(size).map_err(|_| Errno::ENOMEM)?;
+    buffer.resize(size, 0);
+    Ok(buffer)
+}
+
+/// The progress of a read or write that moves data in pieces. Linux's rule: an error after
+/// some bytes moved ends the call with the count so far; an error before any is the result.
+#[derive(Default)]
+struct Transfer {
+    done: usize,
+}
+
+impl Transfer {
+    /// The value of a step; a failure after progress becomes `Ok(0)`, which ends the loop.
+    fn step(&self, result: Result<usize>) -> Result<usize> {
+        match result {
+            Err(error) if self.done == 0 => Err(error),
+            Err(_) => Ok(0),
+            Ok(count) => Ok(count),
+        }
+    }
+
+    /// Counts a step that moved bytes of a piece of `offered`; whether all of it moved, so
+    /// the loop may go on.
+    fn step_moved(&mut self, result: Result<usize>, offered: usize) -> Result<bool> {
+        let moved = self.step(result)?;
+        self.done += moved;
+        Ok(moved == offered)
+    }
+}
+
+/// A device read: one driver call (a device returns what it has), then delivery.
+fn read_device(device: &dyn Device, length: usize, deliver: &mut Deliver<'_>) -> Result<usize> {
+    let mut buffer = transfer_buffer(length)?;
+    let piece = buffer.len().min(length);
+    let count = device.read(&mut buffer[..piece])?;
+    if count == 0 {
+        return Ok(0);
+    }
+    deliver(&buffer[..count])
+}
+
+/// A device write, piece by piece, stopping at the first short piece.
+fn write_device(device: &dyn Device, length: usize, fetch: &mut Fetch<'_>) -> Result<usize> {
+    let mut buffer = transfer_buffer(length)?;
+    let mut transfer = Transfer::default();
+    while transfer.done < length {
+        let piece = buffer.len().min(length - transfer.done);
+        let fetched = transfer.step(fetch(&mut buffer[..piece]))?;
+        if fetched == 0
+            || !transfer.step_moved(device.write(&buffer[..fetched]), fetched)?
+            || fetched < piece
+        {
+            break;
+        }
+    }
+    Ok(transfer.done)
 }
 
 /// Flags `fcntl(F_SETFL)` may change (fs/fcntl.c `SETFL_MASK`, the ones Loam honours).
@@ -40,8 +120,15 @@ const SETTABLE_FLAGS: u32 =
     linux::O_APPEND | linux::O_NONBLOCK | linux::O_DIRECT | linux::O_NOATIME;
 
 impl OpenFile {
-    pub fn new(location: Location, file_type: FileType, backing: Backing, flags: u32) -> Arc<Self> {
+    pub fn new(
+        location: Location,
+        file_type: FileType,
+        backing: Backing,
+        flags: u32,
+        write_access: Option<WriteAccess>,
+    ) -> Arc<Self> {
         location.filesystem().open_reference(location.inode);
+        let directory_end = location.filesystem().directory_end(location.inode);
         Arc::new(Self {
             location,
             file_type,
@@ -57,6 +144,8 @@ impl OpenFile {
                         | linux::O_NOCTTY),
             ),
             offset: Mutex::new(0),
+            _write_access: write_access,
+            directory_end: AtomicU64::new(directory_end),
         })
     }
 
@@ -84,72 +173,130 @@ impl OpenFile {
         self.flags() & linux::O_PATH == 0 && self.access_mode() != linux::O_RDONLY
     }
 
-    /// `read(2)` at the file offset, advancing it.
-    pub fn read(&self, buffer: &mut [u8]) -> Result<usize> {
+    /// `read(2)` at the file offset: reads up to `length` bytes and hands them to `deliver`
+    /// (see [`Transfer`]); the offset moves by what was delivered.
+    pub fn read(&self, length: usize, deliver: &mut Deliver<'_>) -> Result<usize> {
         self.require(self.is_readable())?;
         if let Backing::Device(device) = &self.backing {
-            return device.read(buffer);
+            return read_device(device.as_ref(), length, deliver);
         }
         let mut offset = self.offset.lock();
-        let count = self.read_at(*offset, buffer)?;
-        *offset += count as u64;
-        Ok(count)
-    }
-
-    /// `write(2)` at the file offset (the end with `O_APPEND`), advancing it.
-    pub fn write(&self, data: &[u8]) -> Result<usize> {
-        self.require(self.is_writable())?;
-        if let Backing::Device(device) = &self.backing {
-            return device.write(data);
-        }
-        let mut offset = self.offset.lock();
-        if self.flags() & linux::O_APPEND != 0 {
-            *offset = self.location.metadata()?.size;
-        }
-        let count = self.write_at_unchecked(*offset, data)?;
+        let count = self.read_inode(*offset, length, deliver)?;
         *offset += count as u64;
         Ok(count)
     }
 
     /// `pread64(2)`: at `offset`, leaving the file offset alone.
-    pub fn read_at(&self, offset: u64, buffer: &mut [u8]) -> Result<usize> {
+    pub fn read_at(&self, offset: u64, length: usize, deliver: &mut Deliver<'_>) -> Result<usize> {
         self.require(self.is_readable())?;
-        match (&self.backing, self.file_type) {
-            (Backing::Device(device), _) => device.read(buffer),
-            (Backing::Inode, FileType::Directory) => Err(Errno::EISDIR),
-            (Backing::Inode, _) => {
-                self.location
-                    .filesystem()
-                    .read(self.location.inode, offset, buffer)
+        if let Backing::Device(device) = &self.backing {
+            return read_device(device.as_ref(), length, deliver);
+        }
+        self.read_inode(offset, length, deliver)
+    }
+
+    fn read_inode(&self, offset: u64, length: usize, deliver: &mut Deliver<'_>) -> Result<usize> {
+        if self.file_type == FileType::Directory {
+            return Err(Errno::EISDIR);
+        }
+        let mut buffer = transfer_buffer(length)?;
+        let mut transfer = Transfer::default();
+        while transfer.done < length {
+            let piece = buffer.len().min(length - transfer.done);
+            let position = offset
+                .checked_add(transfer.done as u64)
+                .ok_or(Errno::EINVAL)?;
+            let count = transfer.step(self.location.filesystem().read(
+                self.location.inode,
+                position,
+                &mut buffer[..piece],
+            ))?;
+            if count == 0 || !transfer.step_moved(deliver(&buffer[..count]), count)? {
+                break;
             }
         }
+        Ok(transfer.done)
+    }
+
+    /// `write(2)` at the file offset (the end with `O_APPEND`): takes up to `length` bytes
+    /// from `fetch` (see [`Transfer`]); the offset moves by what was written.
+    pub fn write(&self, length: usize, fetch: &mut Fetch<'_>) -> Result<usize> {
+        self.require(self.is_writable())?;
+        if let Backing::Device(device) = &self.backing {
+            return write_device(device.as_ref(), length, fetch);
+        }
+        let mut offset = self.offset.lock();
+        let start = if self.flags() & linux::O_APPEND != 0 {
+            self.location.metadata()?.size
+        } else {
+            *offset
+        };
+        // The offset moves only when something was written (`vfs_write`), so a failed
+        // O_APPEND write leaves it where it was.
+        let count = self.write_inode(start, length, fetch)?;
+        if count > 0 {
+            *offset = start + count as u64;
+        }
+        Ok(count)
     }
 
     /// `pwrite64(2)`: at `offset` (Linux appends anyway with `O_APPEND`, a documented bug).
-    pub fn write_at(&self, offset: u64, data: &[u8]) -> Result<usize> {
+    pub fn write_at(&self, offset: u64, length: usize, fetch: &mut Fetch<'_>) -> Result<usize> {
         self.require(self.is_writable())?;
         if let Backing::Device(device) = &self.backing {
-            return device.write(data);
+            return write_device(device.as_ref(), length, fetch);
         }
         let offset = if self.flags() & linux::O_APPEND != 0 {
             self.location.metadata()?.size
         } else {
             offset
         };
-        self.write_at_unchecked(offset, data)
+        self.write_inode(offset, length, fetch)
     }
 
-    fn write_at_unchecked(&self, offset: u64, data: &[u8]) -> Result<usize> {
-        self.location
-            .filesystem()
-            .write(self.location.inode, offset, data)
+    /// Writes all of `data` at `offset` (the initramfs unpacker).
+    pub fn write_all_at(&self, offset: u64, data: &[u8]) -> Result<()> {
+        let mut taken = 0;
+        let mut fetch = |buffer: &mut [u8]| {
+            buffer.copy_from_slice(&data[taken..taken + buffer.len()]);
+            taken += buffer.len();
+            Ok(buffer.len())
+        };
+        let count = self.write_at(offset, data.len(), &mut fetch)?;
+        if count == data.len() {
+            Ok(())
+        } else {
+            Err(Errno::ENOSPC)
+        }
+    }
+
+    fn write_inode(&self, offset: u64, length: usize, fetch: &mut Fetch<'_>) -> Result<usize> {
+        let mut buffer = transfer_buffer(length)?;
+        let mut transfer = Transfer::default();
+        while transfer.done < length {
+            let piece = buffer.len().min(length - transfer.done);
+            let fetched = transfer.step(fetch(&mut buffer[..piece]))?;
+            if fetched == 0 {
+                break;
+            }
+            let position = offset
+                .checked_add(transfer.done as u64)
+                .ok_or(Errno::EFBIG)?;
+            let written =
+                self.location
+                    .filesystem()
+                    .write(self.location.inode, position, &buffer[..fetched]);
+            if !transfer.step_moved(written, fetched)? || fetched < piece {
+                break;
+            }
+        }
+        Ok(transfer.done)
     }
 
     /// `lseek(2)`.
     pub fn seek(&self, offset: i64, whence: u32) -> Result<u64> {
-        if let Backing::Device(_) = self.backing {
-            // Character devices such as /dev/null accept any seek and report 0.
-            return Ok(0);
+        if let Backing::Device(device) = &self.backing {
+            return device.seek();
         }
         let mut position = self.offset.lock();
         let base = match whence {
@@ -162,6 +309,13 @@ impl OpenFile {
         if target < 0 {
             return Err(Errno::EINVAL);
         }
+        if target == 0 && self.file_type == FileType::Directory {
+            let end = self
+                .location
+                .filesystem()
+                .directory_end(self.location.inode);
+            self.directory_end.store(end, Ordering::Relaxed);
+        }
         *position = target as u64;
         Ok(target as u64)
     }
@@ -173,10 +327,13 @@ impl OpenFile {
             return Err(Errno::ENOTDIR);
         }
         let mut position = self.offset.lock();
-        *position =
-            self.location
-                .filesystem()
-                .read_directory(self.location.inode, *position, visit)?;
+        let end = self.directory_end.load(Ordering::Relaxed);
+        let mut visit_before_end = |entry: DirectoryEntry<'_>| entry.cookie < end && visit(entry);
+        *position = self.location.filesystem().read_directory(
+            self.location.inode,
+            *position,
+            &mut visit_before_end,
+        )?;
         Ok(())
     }
 

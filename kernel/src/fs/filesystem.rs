@@ -47,6 +47,11 @@ pub trait FileSystem: Send + Sync {
         cookie: u64,
         visit: &mut dyn FnMut(DirectoryEntry<'_>) -> bool,
     ) -> Result<u64>;
+    /// The position past the last entry of `directory` now: a listing that starts now stops
+    /// there, so entries added meanwhile cannot make it endless (Linux's offset directories).
+    fn directory_end(&self, _directory: InodeNumber) -> u64 {
+        u64::MAX
+    }
     fn statistics(&self) -> Statistics;
 
     fn create(&self, _directory: InodeNumber, _name: &[u8], _node: NewNode) -> Result<InodeNumber> {

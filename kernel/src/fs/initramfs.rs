@@ -161,15 +161,7 @@ fn write_file(
     let flags = linux::O_WRONLY | linux::O_CREAT | linux::O_TRUNC;
     let file = operations::open(walk, path, flags, mode, 0)?;
     set_owner_and_mode(walk, path, uid, gid, mode)?;
-    write_all(&file, data)
-}
-
-fn write_all(file: &super::file::OpenFile, data: &[u8]) -> Result<()> {
-    let mut done = 0;
-    while done < data.len() {
-        done += file.write_at(done as u64, &data[done..])?;
-    }
-    Ok(())
+    file.write_all_at(0, data)
 }
 
 fn link(
@@ -188,7 +180,7 @@ fn link(
     if !file.data.is_empty() {
         existing.filesystem().truncate(existing.inode, 0)?;
         let opened = operations::open(walk, path, linux::O_WRONLY, 0, 0)?;
-        write_all(&opened, file.data)?;
+        opened.write_all_at(0, file.data)?;
     }
     set_mtime(walk, path, file.mtime_seconds);
     Ok(())

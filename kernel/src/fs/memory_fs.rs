@@ -21,14 +21,26 @@ pub struct MemoryFileSystem {
 }
 
 impl MemoryFileSystem {
-    /// A new empty instance whose root has mode `root_mode`, owned by root.
+    /// A new empty instance whose root has mode `root_mode`, owned by root, limited as
+    /// Linux's tmpfs is by default (`shmem_default_max_blocks`, `shmem_default_max_inodes`):
+    /// half of memory in data pages, and as many inodes as half of memory has pages.
     pub fn new(type_name: &'static str, root_mode: u32) -> Self {
-        let store = Tmpfs::with_limits(root_mode, 0, 0, now(), Limits::default());
+        let half = default_limit_pages();
+        let limits = Limits {
+            max_bytes: Some(half * tmpfs::PAGE_SIZE as u64),
+            max_inodes: Some(half),
+        };
+        let store = Tmpfs::with_limits(root_mode, 0, 0, now(), limits);
         Self {
             type_name,
             store: Mutex::new(store),
         }
     }
+}
+
+/// Half of the managed memory, in pages: the default size and inode limit.
+fn default_limit_pages() -> u64 {
+    hal::memory::frames::counts().managed / 2
 }
 
 /// The current wall-clock time, for timestamps.
@@ -74,16 +86,24 @@ impl FileSystem for MemoryFileSystem {
         self.store.lock().read_directory(directory, cookie, visit)
     }
 
+    fn directory_end(&self, directory: InodeNumber) -> u64 {
+        self.store.lock().end_cookie(directory).unwrap_or(u64::MAX)
+    }
+
     fn statistics(&self) -> Statistics {
-        let usage = self.store.lock().usage();
-        let counts = hal::memory::frames::counts();
+        let store = self.store.lock();
+        let usage = store.usage();
+        let limits = store.limits();
+        let page = tmpfs::PAGE_SIZE as u64;
+        let total_blocks = limits.max_bytes.map_or(u64::MAX, |bytes| bytes / page);
+        let total_inodes = limits.max_inodes.unwrap_or(u64::MAX);
         Statistics {
             magic: TMPFS_MAGIC,
-            block_size: tmpfs::PAGE_SIZE as u64,
-            total_blocks: counts.managed / 2,
-            free_blocks: (counts.managed / 2).saturating_sub(usage.bytes / tmpfs::PAGE_SIZE as u64),
-            total_inodes: counts.managed / 2,
-            free_inodes: (counts.managed / 2).saturating_sub(usage.inodes),
+            block_size: page,
+            total_blocks,
+            free_blocks: total_blocks.saturating_sub(usage.bytes / page),
+            total_inodes,
+            free_inodes: total_inodes.saturating_sub(usage.inodes),
             name_max: tmpfs::NAME_MAX as u64,
         }
     }

@@ -11,6 +11,7 @@ pub mod operations;
 pub mod path;
 pub mod permission;
 pub mod terminal;
+pub mod write_access;
 
 use alloc::sync::Arc;
 

@@ -36,6 +36,38 @@ pub struct Location {
     pub inode: InodeNumber,
 }
 
+/// A location that keeps its inode alive while held, as Linux's reference on a working
+/// directory's dentry does: a removed working directory stays a dead directory (lookups in it
+/// fail with `ENOENT`) instead of a stale inode number.
+pub struct PinnedLocation(Location);
+
+impl PinnedLocation {
+    pub fn new(location: Location) -> Self {
+        location.filesystem().open_reference(location.inode);
+        Self(location)
+    }
+}
+
+impl core::ops::Deref for PinnedLocation {
+    type Target = Location;
+
+    fn deref(&self) -> &Location {
+        &self.0
+    }
+}
+
+impl Clone for PinnedLocation {
+    fn clone(&self) -> Self {
+        Self::new(self.0.clone())
+    }
+}
+
+impl Drop for PinnedLocation {
+    fn drop(&mut self) {
+        self.0.filesystem().release_reference(self.0.inode);
+    }
+}
+
 static NEXT_MOUNT_ID: AtomicU64 = AtomicU64::new(1);
 static MOUNTS: Mutex<Vec<Arc<Mount>>> = Mutex::new(Vec::new());
 

@@ -14,8 +14,9 @@ use super::{
     file::{Backing, OpenFile},
     filesystem::{DeviceNumber, FileType, NewNode, Owner, RenameMode},
     mount::Location,
-    path::{FollowLast, ParentAndName, Walk},
+    path::{FollowLast, MAX_SYMLINKS, ParentAndName, Walk},
     permission::{Access, Credentials, check_access},
+    write_access::WriteAccess,
 };
 
 /// Opens (and with `O_CREAT` creates) the file at `path`.
@@ -47,14 +48,21 @@ pub fn open_location(walk: &Walk<'_>, location: Location, flags: u32) -> Result<
         if flags & linux::O_DIRECTORY != 0 && file_type != FileType::Directory {
             return Err(Errno::ENOTDIR);
         }
-        return Ok(OpenFile::new(location, file_type, Backing::Inode, flags));
+        return Ok(OpenFile::new(
+            location,
+            file_type,
+            Backing::Inode,
+            flags,
+            None,
+        ));
     }
-    if file_type == FileType::Symlink {
-        // Only O_NOFOLLOW leaves a symlink as the last component.
-        return Err(Errno::ELOOP);
-    }
+    // O_DIRECTORY is checked first, so O_DIRECTORY | O_NOFOLLOW on a symlink is ENOTDIR
+    // (`do_open`), then a symlink left as the last component (only O_NOFOLLOW does) is ELOOP.
     if flags & linux::O_DIRECTORY != 0 && file_type != FileType::Directory {
         return Err(Errno::ENOTDIR);
+    }
+    if file_type == FileType::Symlink {
+        return Err(Errno::ELOOP);
     }
     let access_mode = flags & linux::O_ACCMODE;
     if file_type == FileType::Directory
@@ -74,15 +82,32 @@ pub fn open_location(walk: &Walk<'_>, location: Location, flags: u32) -> Result<
         FileType::BlockDevice | FileType::Fifo | FileType::Socket => return Err(Errno::ENXIO),
         _ => Backing::Inode,
     };
+    let is_regular = file_type == FileType::Regular;
+    // A running program may not be opened for writing (`get_write_access` in do_dentry_open).
+    let write_access = if is_regular && access_mode != linux::O_RDONLY {
+        Some(WriteAccess::acquire(&location)?)
+    } else {
+        None
+    };
     // O_TRUNC truncates even with O_RDONLY (open(2): "unspecified", Linux does it), after
     // checking write permission as `may_open` does.
-    if flags & linux::O_TRUNC != 0 && file_type == FileType::Regular {
+    if flags & linux::O_TRUNC != 0 && is_regular {
         check_access(&metadata, walk.credentials, Access::WRITE)?;
+        WriteAccess::check(&location)?;
         location.filesystem().truncate(location.inode, 0)?;
     }
-    Ok(OpenFile::new(location, file_type, backing, flags))
+    Ok(OpenFile::new(
+        location,
+        file_type,
+        backing,
+        flags,
+        write_access,
+    ))
 }
 
+/// `open(2)` with `O_CREAT`: the existing file, or a new regular file. A symlink as the last
+/// component is followed (unless `O_NOFOLLOW`) and a dangling one creates its target, as
+/// Linux's `open_last_lookups` does, at most [`MAX_SYMLINKS`] times.
 fn open_or_create(
     walk: &Walk<'_>,
     path: &[u8],
@@ -90,36 +115,49 @@ fn open_or_create(
     mode: u32,
     umask: u32,
 ) -> Result<Location> {
-    let ParentAndName {
-        parent,
-        name,
-        has_trailing_slash,
-    } = walk.resolve_parent(path)?;
-    if name.is_empty() || has_trailing_slash || name == b"." || name == b".." {
-        return Err(Errno::EISDIR);
-    }
-    match parent.filesystem().lookup(parent.inode, &name) {
-        Ok(inode) => {
-            if flags & linux::O_EXCL != 0 {
-                return Err(Errno::EEXIST);
-            }
-            let existing = Location {
-                mount: parent.mount.clone(),
-                inode,
-            }
-            .crossed_down();
-            let is_symlink = existing.metadata()?.file_type == FileType::Symlink;
-            if is_symlink && flags & linux::O_NOFOLLOW == 0 {
-                return walk.resolve(path, FollowLast::Follow);
-            }
-            Ok(existing)
+    let mut start = walk.start.clone();
+    let mut path = path.to_vec();
+    for _ in 0..=MAX_SYMLINKS {
+        let here = Walk {
+            root: walk.root,
+            start: &start,
+            credentials: walk.credentials,
+        };
+        let ParentAndName {
+            parent,
+            name,
+            has_trailing_slash,
+        } = here.resolve_parent(&path)?;
+        if name.is_empty() || has_trailing_slash || name == b"." || name == b".." {
+            return Err(Errno::EISDIR);
         }
-        Err(Errno::ENOENT) => {
-            let node = NewNode::new(FileType::Regular, mode & 0o7777 & !umask, owner(walk));
-            create_in(walk, &parent, &name, node)
+        let inode = match parent.filesystem().lookup(parent.inode, &name) {
+            Ok(inode) => inode,
+            Err(Errno::ENOENT) => {
+                let node = NewNode::new(FileType::Regular, mode & 0o7777 & !umask, owner(walk));
+                return create_in(walk, &parent, &name, node);
+            }
+            Err(error) => return Err(error),
+        };
+        if flags & linux::O_EXCL != 0 {
+            return Err(Errno::EEXIST);
         }
-        Err(error) => Err(error),
+        let existing = Location {
+            mount: parent.mount.clone(),
+            inode,
+        }
+        .crossed_down();
+        let is_symlink = existing.metadata()?.file_type == FileType::Symlink;
+        if !is_symlink || flags & linux::O_NOFOLLOW != 0 {
+            return Ok(existing);
+        }
+        path = existing.filesystem().read_link(existing.inode)?;
+        if path.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        start = parent;
     }
+    Err(Errno::ELOOP)
 }
 
 fn owner(walk: &Walk<'_>) -> Owner {
@@ -381,5 +419,6 @@ pub fn truncate(location: &Location, credentials: &Credentials, length: i64) -> 
         _ => return Err(Errno::EINVAL),
     }
     check_access(&metadata, credentials, Access::WRITE)?;
+    WriteAccess::check(location)?;
     location.filesystem().truncate(location.inode, length)
 }

@@ -1,78 +1,96 @@
 //! Reading, writing and managing file descriptors: read(2), write(2), readv(2), lseek(2),
 //! close(2), dup(2), fcntl(2), ioctl(2).
 
-use alloc::vec;
-
 use errno::{Errno, Result};
 use linux_raw_sys::{general as linux, ioctl};
 
-use super::user_memory::{read_u64, write_bytes};
+use super::user_memory::{read_bytes_partially, read_u64, write_bytes, write_bytes_partially};
 use crate::{
-    fs::{device::IoctlReply, fd_table::CloseOnExec},
+    fs::{device::IoctlReply, fd_table::CloseOnExec, file::OpenFile},
     task::process::Process,
 };
 
-/// Linux caps one read or write at `MAX_RW_COUNT` (2 GiB less a page); Loam moves at most
-/// this much through a kernel buffer per step.
-const CHUNK_BYTES: usize = 64 * 1024;
+/// Linux caps one read or write at `MAX_RW_COUNT` (`INT_MAX & PAGE_MASK`).
+const MAX_TRANSFER_BYTES: u64 = 0x7fff_f000;
 /// `UIO_MAXIOV`.
 const MAX_IO_VECTORS: u64 = 1024;
+
+/// Reads through `file` into user memory at `buffer`.
+fn read_to_user(
+    process: &mut Process,
+    file: &OpenFile,
+    offset: Option<u64>,
+    buffer: u64,
+    count: u64,
+) -> Result<u64> {
+    let length = count.min(MAX_TRANSFER_BYTES) as usize;
+    let mut delivered = 0u64;
+    let mut deliver = |bytes: &[u8]| {
+        let destination = buffer.checked_add(delivered).ok_or(Errno::EFAULT)?;
+        let copied = write_bytes_partially(process, destination, bytes)?;
+        delivered += copied as u64;
+        Ok(copied)
+    };
+    let read = match offset {
+        None => file.read(length, &mut deliver)?,
+        Some(offset) => file.read_at(offset, length, &mut deliver)?,
+    };
+    Ok(read as u64)
+}
+
+/// Writes user memory at `buffer` through `file`.
+fn write_from_user(
+    process: &mut Process,
+    file: &OpenFile,
+    offset: Option<u64>,
+    buffer: u64,
+    count: u64,
+) -> Result<u64> {
+    let length = count.min(MAX_TRANSFER_BYTES) as usize;
+    let mut fetched = 0u64;
+    let mut fetch = |bytes: &mut [u8]| {
+        let source = buffer.checked_add(fetched).ok_or(Errno::EFAULT)?;
+        let copied = read_bytes_partially(process, source, bytes)?;
+        fetched += copied as u64;
+        Ok(copied)
+    };
+    let written = match offset {
+        None => file.write(length, &mut fetch)?,
+        Some(offset) => file.write_at(offset, length, &mut fetch)?,
+    };
+    Ok(written as u64)
+}
+
+/// A `pread64`/`pwrite64` offset: negative ones are `EINVAL`.
+fn positional_offset(offset: u64) -> Result<u64> {
+    i64::try_from(offset).map_err(|_| Errno::EINVAL)?;
+    Ok(offset)
+}
 
 pub fn sys_read(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [fd, buffer, count, ..] = *arguments;
     let file = process.files.get(fd as i32)?;
-    let length = (count as usize).min(CHUNK_BYTES);
-    let mut data = vec![0u8; length];
-    let read = file.read(&mut data)?;
-    write_bytes(process, buffer, &data[..read])?;
-    Ok(read as u64)
+    read_to_user(process, &file, None, buffer, count)
 }
 
 pub fn sys_write(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [fd, buffer, count, ..] = *arguments;
     let file = process.files.get(fd as i32)?;
-    if !file.is_writable() {
-        return Err(Errno::EBADF);
-    }
-    let mut written = 0usize;
-    let total = count as usize;
-    while written < total {
-        let length = (total - written).min(CHUNK_BYTES);
-        let mut data = vec![0u8; length];
-        let source = buffer.checked_add(written as u64).ok_or(Errno::EFAULT)?;
-        if let Err(error) = process.memory.copy_from_user(source, &mut data) {
-            return if written == 0 {
-                Err(error)
-            } else {
-                Ok(written as u64)
-            };
-        }
-        match file.write(&data) {
-            Ok(count) => written += count,
-            Err(error) if written == 0 => return Err(error),
-            Err(_) => break,
-        }
-    }
-    Ok(written as u64)
+    write_from_user(process, &file, None, buffer, count)
 }
 
 pub fn sys_pread64(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [fd, buffer, count, offset, ..] = *arguments;
     let file = process.files.get(fd as i32)?;
-    let offset = i64::try_from(offset).map_err(|_| Errno::EINVAL)?;
-    let mut data = vec![0u8; (count as usize).min(CHUNK_BYTES)];
-    let read = file.read_at(offset as u64, &mut data)?;
-    write_bytes(process, buffer, &data[..read])?;
-    Ok(read as u64)
+    let offset = positional_offset(offset)?;
+    read_to_user(process, &file, Some(offset), buffer, count)
 }
 
 pub fn sys_pwrite64(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [fd, buffer, count, offset, ..] = *arguments;
     let file = process.files.get(fd as i32)?;
-    let offset = i64::try_from(offset).map_err(|_| Errno::EINVAL)?;
-    let mut data = vec![0u8; (count as usize).min(CHUNK_BYTES)];
-    process.memory.copy_from_user(buffer, &mut data)?;
-    Ok(file.write_at(offset as u64, &data)? as u64)
+    let offset = positional_offset(offset)?;
+    write_from_user(process, &file, Some(offset), buffer, count)
 }
 
 /// The `(base, length)` pairs of an `iovec` array.
@@ -100,26 +118,37 @@ fn read_io_vectors(
 pub fn sys_readv(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [fd, vectors, count, ..] = *arguments;
     let file = process.files.get(fd as i32)?;
-    let mut total = 0u64;
-    for (base, length) in read_io_vectors(process, vectors, count)? {
-        let mut data = vec![0u8; (length as usize).min(CHUNK_BYTES)];
-        let read = file.read(&mut data)?;
-        write_bytes(process, base, &data[..read])?;
-        total += read as u64;
-        if read < data.len() {
-            break;
-        }
-    }
-    Ok(total)
+    let vectors = read_io_vectors(process, vectors, count)?;
+    vectored(&vectors, |base, length| {
+        read_to_user(process, &file, None, base, length)
+    })
 }
 
 pub fn sys_writev(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [fd, vectors, count, ..] = *arguments;
+    let file = process.files.get(fd as i32)?;
+    let vectors = read_io_vectors(process, vectors, count)?;
+    vectored(&vectors, |base, length| {
+        write_from_user(process, &file, None, base, length)
+    })
+}
+
+/// Runs `transfer` over each `(base, length)` in turn until one moves less than its length;
+/// an error ends the call as in a single read or write (the count so far, if any).
+fn vectored(
+    vectors: &[(u64, u64)],
+    mut transfer: impl FnMut(u64, u64) -> Result<u64>,
+) -> Result<u64> {
     let mut total = 0u64;
-    for (base, length) in read_io_vectors(process, vectors, count)? {
-        let written = sys_write(process, &[fd, base, length, 0, 0, 0]);
-        match written {
-            Ok(count) => total += count,
+    for &(base, length) in vectors {
+        let length = length.min(MAX_TRANSFER_BYTES - total);
+        match transfer(base, length) {
+            Ok(moved) => {
+                total += moved;
+                if moved < length || total == MAX_TRANSFER_BYTES {
+                    break;
+                }
+            }
             Err(error) if total == 0 => return Err(error),
             Err(_) => break,
         }
@@ -139,7 +168,8 @@ pub fn sys_close(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
 
 pub fn sys_dup(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let file = process.files.get(arguments[0] as i32)?;
-    Ok(process.files.insert(file, CloseOnExec::Keep, 0)? as u64)
+    let limit = process.limits.open_files();
+    Ok(process.files.insert(file, CloseOnExec::Keep, 0, limit)? as u64)
 }
 
 pub fn sys_dup2(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
@@ -148,9 +178,10 @@ pub fn sys_dup2(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     if old == new {
         return Ok(new);
     }
+    let limit = process.limits.open_files();
     process
         .files
-        .insert_at(new as i32, file, CloseOnExec::Keep)?;
+        .insert_at(new as i32, file, CloseOnExec::Keep, limit)?;
     Ok(new)
 }
 
@@ -160,9 +191,10 @@ pub fn sys_dup3(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
         return Err(Errno::EINVAL);
     }
     let file = process.files.get(old as i32)?;
+    let limit = process.limits.open_files();
     process
         .files
-        .insert_at(new as i32, file, close_on_exec(flags as u32))?;
+        .insert_at(new as i32, file, close_on_exec(flags as u32), limit)?;
     Ok(new)
 }
 
@@ -180,16 +212,18 @@ pub fn sys_fcntl(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let file = process.files.get(fd)?;
     match command as u32 {
         linux::F_DUPFD | linux::F_DUPFD_CLOEXEC => {
-            let minimum = usize::try_from(argument).map_err(|_| Errno::EINVAL)?;
-            if minimum >= crate::fs::fd_table::DEFAULT_LIMIT {
-                return Err(Errno::EINVAL);
-            }
+            // The argument is an int; at or above RLIMIT_NOFILE it is EINVAL (f_dupfd).
+            let limit = process.limits.open_files();
+            let minimum = usize::try_from(argument as i32)
+                .ok()
+                .filter(|&minimum| minimum < limit)
+                .ok_or(Errno::EINVAL)?;
             let mode = if command as u32 == linux::F_DUPFD_CLOEXEC {
                 CloseOnExec::Close
             } else {
                 CloseOnExec::Keep
             };
-            Ok(process.files.insert(file, mode, minimum)? as u64)
+            Ok(process.files.insert(file, mode, minimum, limit)? as u64)
         }
         linux::F_GETFD => Ok(u64::from(
             process.files.close_on_exec(fd)? == CloseOnExec::Close,

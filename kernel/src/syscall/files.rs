@@ -12,7 +12,7 @@ use crate::{
         fd_table::CloseOnExec,
         file::OpenFile,
         filesystem::{FileType, Metadata, RenameMode, TimeChange, Timestamp},
-        mount::Location,
+        mount::{Location, PinnedLocation},
         operations::{self, RemoveKind},
         path::{FollowLast, absolute_path},
         permission::{Access, check_access},
@@ -23,11 +23,15 @@ use crate::{
 /// `AT_FDCWD` as the 64-bit register holds it.
 const AT_FDCWD: i32 = linux::AT_FDCWD;
 
-/// The directory a `*at` call's relative path starts from.
-fn start_location(process: &Process, directory_fd: u64) -> Result<Location> {
+/// The directory a `*at` call's `path` starts from. As Linux's `path_init`: an empty path is
+/// `ENOENT` before the descriptor is looked at, and an absolute path ignores it.
+fn start_location(process: &Process, directory_fd: u64, path: &[u8]) -> Result<Location> {
+    if path.is_empty() {
+        return Err(Errno::ENOENT);
+    }
     let fd = directory_fd as i32;
-    if fd == AT_FDCWD {
-        return Ok(process.working_directory.clone());
+    if fd == AT_FDCWD || path.starts_with(b"/") {
+        return Ok(Location::clone(&process.working_directory));
     }
     let file = process.files.get(fd)?;
     if file.file_type != FileType::Directory {
@@ -48,11 +52,11 @@ fn resolve_at(
     if path.is_empty() && flags & linux::AT_EMPTY_PATH != 0 {
         let fd = directory_fd as i32;
         if fd == AT_FDCWD {
-            return Ok(process.working_directory.clone());
+            return Ok(Location::clone(&process.working_directory));
         }
         return Ok(process.files.get(fd)?.location.clone());
     }
-    let start = start_location(process, directory_fd)?;
+    let start = start_location(process, directory_fd, &path)?;
     process.walk_from(&start).resolve(&path, follow)
 }
 
@@ -60,7 +64,9 @@ pub fn sys_openat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [directory_fd, path_address, flags, mode, ..] = *arguments;
     let path = read_path(process, path_address)?;
     let flags = flags as u32;
-    let start = start_location(process, directory_fd)?;
+    let start = start_location(process, directory_fd, &path)?;
+    let limit = process.limits.open_files();
+    process.files.lowest_free(0, limit)?;
     let file = operations::open(
         &process.walk_from(&start),
         &path,
@@ -73,7 +79,7 @@ pub fn sys_openat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     } else {
         CloseOnExec::Keep
     };
-    Ok(process.files.insert(file, close_on_exec, 0)? as u64)
+    Ok(process.files.insert(file, close_on_exec, 0, limit)? as u64)
 }
 
 pub fn sys_open(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
@@ -154,8 +160,19 @@ pub fn sys_fstat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
 }
 
 pub fn sys_statx(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
-    let [directory_fd, path, flags, _mask, buffer, ..] = *arguments;
+    let [directory_fd, path, flags, mask, buffer, ..] = *arguments;
     let flags = flags as u32;
+    // do_statx and vfs_statx's argument checks, before the path is looked at.
+    let known_flags = linux::AT_SYMLINK_NOFOLLOW
+        | linux::AT_NO_AUTOMOUNT
+        | linux::AT_EMPTY_PATH
+        | linux::AT_STATX_SYNC_TYPE;
+    if flags & linux::AT_STATX_SYNC_TYPE == linux::AT_STATX_SYNC_TYPE
+        || mask as u32 & linux::STATX__RESERVED != 0
+        || flags & !known_flags != 0
+    {
+        return Err(Errno::EINVAL);
+    }
     let location = resolve_at(process, directory_fd, path, flags, follow_flag(flags))?;
     let metadata = location.metadata()?;
     let timestamp = |time: Timestamp| {
@@ -225,7 +242,7 @@ pub fn sys_getdents64(process: &mut Process, arguments: &[u64; 6]) -> Result<u64
 pub fn sys_mkdirat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [directory_fd, path, mode, ..] = *arguments;
     let path = read_path(process, path)?;
-    let start = start_location(process, directory_fd)?;
+    let start = start_location(process, directory_fd, &path)?;
     operations::make_directory(
         &process.walk_from(&start),
         &path,
@@ -245,7 +262,7 @@ pub fn sys_mkdir(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
 pub fn sys_mknodat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [directory_fd, path, mode, device, ..] = *arguments;
     let path = read_path(process, path)?;
-    let start = start_location(process, directory_fd)?;
+    let start = start_location(process, directory_fd, &path)?;
     let rdev = crate::fs::filesystem::DeviceNumber::from_linux_encoding(device as u32);
     operations::make_node(
         &process.walk_from(&start),
@@ -265,7 +282,7 @@ pub fn sys_unlinkat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> 
         _ => return Err(Errno::EINVAL),
     };
     let path = read_path(process, path)?;
-    let start = start_location(process, directory_fd)?;
+    let start = start_location(process, directory_fd, &path)?;
     operations::remove(&process.walk_from(&start), &path, kind).map(|()| 0)
 }
 
@@ -292,8 +309,8 @@ pub fn sys_renameat2(process: &mut Process, arguments: &[u64; 6]) -> Result<u64>
     let mode = RenameMode::from_linux_flags(flags as u32)?;
     let old_path = read_path(process, old_path)?;
     let new_path = read_path(process, new_path)?;
-    let old_start = start_location(process, old_fd)?;
-    let new_start = start_location(process, new_fd)?;
+    let old_start = start_location(process, old_fd, &old_path)?;
+    let new_start = start_location(process, new_fd, &new_path)?;
     operations::rename(
         &process.walk_from(&old_start),
         &old_path,
@@ -336,7 +353,7 @@ pub fn sys_linkat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     };
     let existing = resolve_at(process, old_fd, old_path, flags, follow)?;
     let new_path = read_path(process, new_path)?;
-    let start = start_location(process, new_fd)?;
+    let start = start_location(process, new_fd, &new_path)?;
     operations::make_link(&process.walk_from(&start), &existing, &new_path).map(|()| 0)
 }
 
@@ -358,7 +375,7 @@ pub fn sys_symlinkat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64>
     let [target, directory_fd, path, ..] = *arguments;
     let target = read_path(process, target)?;
     let path = read_path(process, path)?;
-    let start = start_location(process, directory_fd)?;
+    let start = start_location(process, directory_fd, &path)?;
     operations::make_symlink(&process.walk_from(&start), &target, &path).map(|()| 0)
 }
 
@@ -376,7 +393,11 @@ pub fn sys_readlinkat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64
     }
     let path_bytes = read_path(process, path)?;
     let target = if path_bytes == b"/proc/self/exe" {
-        process.executable_path.clone()
+        absolute_path(
+            &process.root,
+            &process.executable.location,
+            &process.credentials,
+        )?
     } else {
         let location = resolve_at(
             process,
@@ -461,14 +482,14 @@ pub fn sys_chdir(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
         FollowLast::Follow,
     )?;
     operations::check_working_directory(&location, &process.credentials)?;
-    process.working_directory = location;
+    process.working_directory = PinnedLocation::new(location);
     Ok(0)
 }
 
 pub fn sys_fchdir(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let location = process.files.get(arguments[0] as i32)?.location.clone();
     operations::check_working_directory(&location, &process.credentials)?;
-    process.working_directory = location;
+    process.working_directory = PinnedLocation::new(location);
     Ok(0)
 }
 

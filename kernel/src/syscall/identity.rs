@@ -22,6 +22,27 @@ pub fn sys_getpgrp(_process: &mut Process, _arguments: &[u64; 6]) -> Result<u64>
     Ok(0)
 }
 
+/// getpgid(2), which musl's `getpgrp` calls: `ESRCH` for a process that does not exist.
+pub fn sys_getpgid(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    require_own_pid(process, arguments[0])?;
+    Ok(0)
+}
+
+/// getsid(2): init's session is 0 until it calls `setsid` (issue 5).
+pub fn sys_getsid(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
+    require_own_pid(process, arguments[0])?;
+    Ok(0)
+}
+
+/// `pid` names the caller (0 or its own PID); only one process exists until issue 5.
+fn require_own_pid(process: &Process, pid: u64) -> Result<()> {
+    if pid == 0 || pid == u64::from(process.pid) {
+        Ok(())
+    } else {
+        Err(Errno::ESRCH)
+    }
+}
+
 pub fn sys_getuid(process: &mut Process, _arguments: &[u64; 6]) -> Result<u64> {
     Ok(u64::from(process.credentials.uid))
 }

@@ -4,10 +4,10 @@
 use errno::{Errno, Result};
 use linux_raw_sys::general as linux;
 
-use super::user_memory::{Field, pack, read_path, read_string_array, write_bytes};
+use super::user_memory::{Field, pack, read_path, read_string_array, read_u64, write_bytes};
 use crate::{
     exec::{self, ExecRequest},
-    task::process::Process,
+    task::{limits::Limit, process::Process},
 };
 
 pub fn sys_execve(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
@@ -15,7 +15,7 @@ pub fn sys_execve(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let path = read_path(process, path)?;
     let arguments = read_string_array(process, argv)?;
     let environment = read_string_array(process, envp)?;
-    let image = exec::load(
+    let program = exec::load(
         &process.walk(),
         ExecRequest {
             path: path.clone(),
@@ -23,7 +23,7 @@ pub fn sys_execve(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
             environment,
         },
     )?;
-    process.replace_image(image, &path);
+    process.replace_image(program, &path);
     Ok(0)
 }
 
@@ -47,46 +47,31 @@ pub fn sys_set_robust_list(_process: &mut Process, arguments: &[u64; 6]) -> Resu
     Ok(0)
 }
 
-/// The limits Linux gives init (`INIT_RLIMITS`), as (soft, hard).
-fn default_limit(resource: u32) -> Option<(u64, u64)> {
-    const INFINITY: u64 = u64::MAX;
-    let limit = match resource {
-        linux::RLIMIT_STACK => (8 << 20, INFINITY),
-        linux::RLIMIT_NOFILE => (1024, 4096),
-        linux::RLIMIT_NPROC | linux::RLIMIT_SIGPENDING => (1024, 1024),
-        linux::RLIMIT_MEMLOCK => (8 << 20, 8 << 20),
-        linux::RLIMIT_MSGQUEUE => (819_200, 819_200),
-        linux::RLIMIT_CORE => (0, INFINITY),
-        linux::RLIMIT_NICE | linux::RLIMIT_RTPRIO => (0, 0),
-        linux::RLIMIT_CPU
-        | linux::RLIMIT_FSIZE
-        | linux::RLIMIT_DATA
-        | linux::RLIMIT_RSS
-        | linux::RLIMIT_AS
-        | linux::RLIMIT_LOCKS
-        | linux::RLIMIT_RTTIME => (INFINITY, INFINITY),
-        _ => return None,
-    };
-    Some(limit)
-}
-
+/// prlimit64(2): the new limits are read before anything changes and the old ones written
+/// after, as `kernel/sys.c` does; only the caller's own process exists so far.
 pub fn sys_prlimit64(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [pid, resource, new_limit, old_limit, ..] = *arguments;
     if pid != 0 && pid != u64::from(process.pid) {
         return Err(Errno::ESRCH);
     }
-    let (soft, hard) = default_limit(resource as u32).ok_or(Errno::EINVAL)?;
-    if new_limit != 0 {
-        log::warn!(
-            "prlimit64: changing limits is not supported yet; resource {resource} left as is"
-        );
-        return Err(Errno::EPERM);
+    let resource = u32::try_from(resource).map_err(|_| Errno::EINVAL)?;
+    let requested = if new_limit == 0 {
+        None
+    } else {
+        let soft = read_u64(process, new_limit)?;
+        let hard = read_u64(process, new_limit.checked_add(8).ok_or(Errno::EFAULT)?)?;
+        Some(Limit { soft, hard })
+    };
+    let old = process.limits.get(resource)?;
+    if let Some(limit) = requested {
+        let may_raise_hard = process.credentials.effective_uid == 0;
+        process.limits.set(resource, limit, may_raise_hard)?;
     }
     if old_limit != 0 {
         write_bytes(
             process,
             old_limit,
-            &pack(&[Field::U64(soft), Field::U64(hard)]),
+            &pack(&[Field::U64(old.soft), Field::U64(old.hard)]),
         )?;
     }
     Ok(0)
@@ -103,7 +88,8 @@ pub fn sys_setrlimit(process: &mut Process, arguments: &[u64; 6]) -> Result<u64>
 pub fn sys_getrandom(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [buffer, length, flags, ..] = *arguments;
     let known = u64::from(linux::GRND_NONBLOCK | linux::GRND_RANDOM | linux::GRND_INSECURE);
-    if flags & !known != 0 {
+    let both = u64::from(linux::GRND_INSECURE | linux::GRND_RANDOM);
+    if flags & !known != 0 || flags & both == both {
         return Err(Errno::EINVAL);
     }
     // Linux returns at most 32 MiB - 1 per call; filled a page at a time, so a large request

@@ -100,6 +100,8 @@ const IMPLEMENTED: &[(u32, Handler)] = &[
     (linux::__NR_getegid, sys_getegid),
     (linux::__NR_getppid, sys_getppid),
     (linux::__NR_getpgrp, sys_getpgrp),
+    (linux::__NR_getpgid, sys_getpgid),
+    (linux::__NR_getsid, sys_getsid),
     (linux::__NR_getgroups, sys_getgroups),
     (linux::__NR_mknod, sys_mknod),
     (linux::__NR_statfs, sys_statfs),

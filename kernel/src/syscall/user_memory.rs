@@ -54,6 +54,58 @@ pub fn write_bytes(process: &mut Process, address: u64, bytes: &[u8]) -> Result<
     process.memory.copy_to_user(address, bytes)
 }
 
+/// Copies as much of `bytes` to user memory at `address` as is writable from the start, page
+/// by page, as Linux's `copy_to_user` stops at the first fault: the count copied, or `EFAULT`
+/// when not even the first byte could be.
+pub fn write_bytes_partially(process: &mut Process, address: u64, bytes: &[u8]) -> Result<usize> {
+    let mut done = 0;
+    for (start, length) in page_pieces(address, bytes.len()) {
+        let piece = &bytes[done..done + length];
+        if let Err(error) = process.memory.copy_to_user(start, piece) {
+            return if done == 0 { Err(error) } else { Ok(done) };
+        }
+        done += length;
+    }
+    Ok(done)
+}
+
+/// Fills as much of `buffer` from user memory at `address` as is readable from the start (see
+/// [`write_bytes_partially`]).
+pub fn read_bytes_partially(
+    process: &mut Process,
+    address: u64,
+    buffer: &mut [u8],
+) -> Result<usize> {
+    let mut done = 0;
+    for (start, length) in page_pieces(address, buffer.len()) {
+        let piece = &mut buffer[done..done + length];
+        if let Err(error) = process.memory.copy_from_user(start, piece) {
+            return if done == 0 { Err(error) } else { Ok(done) };
+        }
+        done += length;
+    }
+    Ok(done)
+}
+
+/// `[address, address + length)` cut at page boundaries, as `(start, length)` pairs; an
+/// overflowing range ends where the address space does (the copy there fails).
+fn page_pieces(address: u64, length: usize) -> impl Iterator<Item = (u64, usize)> {
+    const PAGE_BYTES: u64 = 4096;
+    let mut start = address;
+    let mut left = length;
+    core::iter::from_fn(move || {
+        if left == 0 {
+            return None;
+        }
+        let to_boundary = PAGE_BYTES - start % PAGE_BYTES;
+        let piece = left.min(usize::try_from(to_boundary).unwrap_or(usize::MAX));
+        let current = start;
+        start = start.wrapping_add(piece as u64);
+        left -= piece;
+        Some((current, piece))
+    })
+}
+
 /// Serializes `fields` as consecutive little-endian words of the given widths, the way C lays
 /// out a struct of naturally aligned integers with no padding between them.
 pub fn pack(fields: &[Field]) -> Vec<u8> {

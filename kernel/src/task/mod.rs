@@ -1,5 +1,6 @@
 //! Processes and running them: for now one at a time, starting with init.
 
+pub mod limits;
 pub mod process;
 mod run;
 

@@ -4,9 +4,15 @@ use alloc::vec::Vec;
 
 use hal::user::UserContext;
 
+use super::limits::ResourceLimits;
 use crate::{
-    exec::ProgramImage,
-    fs::{fd_table::FdTable, mount::Location, path::Walk, permission::Credentials},
+    exec::{Executable, LoadedProgram, ProgramImage},
+    fs::{
+        fd_table::FdTable,
+        mount::{Location, PinnedLocation},
+        path::Walk,
+        permission::Credentials,
+    },
     mm::process_memory::ProcessMemory,
 };
 
@@ -21,13 +27,16 @@ pub struct Process {
     pub memory: ProcessMemory,
     pub files: FdTable,
     pub root: Location,
-    pub working_directory: Location,
+    pub working_directory: PinnedLocation,
     pub umask: u32,
     pub credentials: Credentials,
+    pub limits: ResourceLimits,
     /// The command name (`comm`): the executable's base name, at most 15 bytes.
     pub name: Vec<u8>,
     /// The path given to `execve`, for `/proc/self/exe`'s fallback and logs.
     pub executable_path: Vec<u8>,
+    /// The file the process runs.
+    pub executable: Executable,
     /// The auxiliary vector of the running image, for `/proc/self/auxv`.
     pub auxiliary_vector: Vec<(u64, u64)>,
     /// `set_tid_address`'s pointer.
@@ -37,14 +46,15 @@ pub struct Process {
 }
 
 impl Process {
-    /// A new process running `image`.
+    /// A new process running `program`.
     pub fn new(
         pid: u32,
-        image: ProgramImage,
+        program: LoadedProgram,
         executable_path: &[u8],
         root: Location,
         files: FdTable,
     ) -> Self {
+        let LoadedProgram { image, executable } = program;
         let ProgramImage {
             memory,
             entry,
@@ -58,12 +68,14 @@ impl Process {
             context: UserContext::new(entry, stack.stack_pointer),
             memory,
             files,
-            working_directory: root.clone(),
+            working_directory: PinnedLocation::new(root.clone()),
             root,
             umask: DEFAULT_UMASK,
             credentials: Credentials::ROOT,
+            limits: ResourceLimits::initial(),
             name: command_name(executable_path),
             executable_path: executable_path.to_vec(),
+            executable,
             auxiliary_vector: stack.auxiliary_vector,
             clear_child_tid: 0,
             wait_status: None,
@@ -71,7 +83,9 @@ impl Process {
     }
 
     /// Switches to a new program image (the point of no return of `execve`).
-    pub fn replace_image(&mut self, image: ProgramImage, executable_path: &[u8]) {
+    pub fn replace_image(&mut self, program: LoadedProgram, executable_path: &[u8]) {
+        let LoadedProgram { image, executable } = program;
+        self.executable = executable;
         self.context = UserContext::new(image.entry, image.stack.stack_pointer);
         self.memory = image.memory;
         self.memory.activate();

@@ -39,9 +39,9 @@ pub fn start_init(command_line: &CommandLine<'_>, root: Location) -> ! {
     let mut failures = String::new();
     for path in candidates {
         match load_init(command_line, &root, path) {
-            Ok(image) => {
+            Ok(program) => {
                 log::info!("Run {path} as init process");
-                let process = Process::new(1, image, path.as_bytes(), root, files);
+                let process = Process::new(1, program, path.as_bytes(), root, files);
                 run_init(process)
             }
             Err(error) => failures.push_str(&format!(" {path} ({error})")),
@@ -55,7 +55,7 @@ fn load_init(
     command_line: &CommandLine<'_>,
     root: &Location,
     path: &str,
-) -> Result<exec::ProgramImage, Errno> {
+) -> Result<exec::LoadedProgram, Errno> {
     let walk = Walk {
         root,
         start: root,
@@ -96,7 +96,7 @@ fn console_files(root: &Location) -> FdTable {
     match operations::open(&walk, b"/dev/console", linux::O_RDWR, 0, 0) {
         Ok(console) => {
             for _ in 0..3 {
-                let _ = files.insert(console.clone(), CloseOnExec::Keep, 0);
+                let _ = files.insert(console.clone(), CloseOnExec::Keep, 0, 3);
             }
         }
         Err(error) => log::warn!("Warning: unable to open an initial console ({error})."),
@@ -147,8 +147,17 @@ pub fn run(process: &mut Process) -> u32 {
 
 /// Ends `process` as the default action of a fault signal does, with Linux's log line
 /// (`show_signal_msg`: name, pid, address, instruction pointer).
+///
+/// Linux logs it at info level, which `quiet` hides. The fault of PID 1 ends the machine, so
+/// Loam logs that one as an error: the panic that follows then says what went wrong.
 fn kill_for_fault(process: &mut Process, signal: u32, address: u64) {
-    log::info!(
+    let level = if process.pid == 1 {
+        log::Level::Error
+    } else {
+        log::Level::Info
+    };
+    log::log!(
+        level,
         "{}[{}]: {} at {:#x} ip {:#x} sp {:#x}",
         process.display_name(),
         process.pid,
