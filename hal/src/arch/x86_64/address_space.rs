@@ -150,6 +150,42 @@ impl AddressSpace {
         }
     }
 
+    /// The first page in `range` that has a frame mapped, if any. Absent tables are skipped
+    /// whole, so the walk costs the tables present, not the size of `range`: the kernel can
+    /// unmap or re-protect a huge, mostly untouched range quickly.
+    pub fn next_mapped(&self, range: core::ops::Range<u64>) -> Option<u64> {
+        let end = range.end.min(USER_SPACE_END);
+        let mut address = range.start - range.start % crate::memory::PAGE_SIZE;
+        while address < end {
+            match self.first_absent_level(address) {
+                None => return Some(address),
+                Some(level) => {
+                    // Skip the whole region the missing entry at `level` would cover.
+                    let covered = 1u64 << (12 + 9 * (u32::from(level) - 1));
+                    address = (address | (covered - 1)).checked_add(1)?;
+                }
+            }
+        }
+        None
+    }
+
+    /// The level (4 = PML4 ... 1 = page table) whose entry for `address` is not present, or
+    /// `None` when a 4 KiB page is mapped there.
+    fn first_absent_level(&self, address: u64) -> Option<u8> {
+        let mut table = self.root;
+        for level in (1..=4u8).rev() {
+            let index = ((address >> (12 + 9 * (u32::from(level) - 1))) & 511) as usize;
+            // SAFETY: `table` is a page-table frame of this address space (the root or a child
+            // reached from it); the shared borrow of `self` keeps every writer away.
+            let entry = unsafe { &self.table(table)[index] };
+            if !entry.flags().contains(Flags::PRESENT) {
+                return Some(level);
+            }
+            table = entry.addr().as_u64();
+        }
+        None
+    }
+
     /// Makes this the address space the CPU translates user addresses with.
     pub fn activate(&self) {
         if !self.is_active() {
