@@ -6,4 +6,6 @@ pub mod process_memory;
 mod user_access;
 
 #[cfg(feature = "ktest")]
+pub mod process_memory_test;
+#[cfg(feature = "ktest")]
 pub mod test;

@@ -36,8 +36,10 @@ fn for_each_present(
 
 /// Unmaps and frees every page of `range` (`munmap`, a shrinking `brk`, `MADV_DONTNEED`):
 /// touching them again gives fresh zero pages, or a fault if the area is gone.
+/// The page tables left empty are freed too.
 pub fn free(space: &mut AddressSpace, range: Range) {
     for_each_present(space, range, |space, page| drop(space.unmap(page)));
+    space.release_empty_tables(range.start()..range.end());
 }
 
 /// Rewrites the permissions of the pages present in `range` (`mprotect`).
