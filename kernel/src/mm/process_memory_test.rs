@@ -3,9 +3,11 @@
 
 use hal::memory::frames;
 use linux_raw_sys::general::{
-    MADV_DONTNEED, MAP_ANONYMOUS, MAP_FIXED, MAP_NORESERVE, MAP_PRIVATE, MREMAP_MAYMOVE, PROT_READ,
-    PROT_WRITE,
+    MADV_DONTNEED, MAP_ANONYMOUS, MAP_FIXED, MAP_NORESERVE, MAP_PRIVATE, MREMAP_MAYMOVE, PROT_NONE,
+    PROT_READ, PROT_WRITE,
 };
+
+use memory_map::{AreaKind, Protection, Range};
 
 use super::process_memory::ProcessMemory;
 use crate::ktest::{KernelTest, TestResult, ensure, ordinary};
@@ -98,8 +100,51 @@ fn huge_sparse_ranges_cost_only_the_pages_touched() -> TestResult {
     Ok(())
 }
 
+fn copies_below_the_stack_grow_it_up_to_its_limit() -> TestResult {
+    let mut memory = active_memory()?;
+    let top = 0x7fff_0000_0000;
+    let stack = Range::new(top - 4 * PAGE, top).ok_or("stack range")?;
+    memory
+        .map_fixed(stack, Protection::READ_WRITE, AreaKind::Stack)
+        .map_err(|_| "map the stack")?;
+    ensure!(
+        memory.copy_to_user(top - 64 * PAGE, b"grown").is_ok(),
+        "a copy just below the stack did not grow it"
+    );
+    let mut read_back = [0u8; 5];
+    memory
+        .copy_from_user(top - 64 * PAGE, &mut read_back)
+        .map_err(|_| "read back")?;
+    ensure!(&read_back == b"grown", "read back {read_back:?}");
+    let beyond_limit = top - memory_map::DEFAULT_STACK_LIMIT_BYTES - PAGE;
+    ensure!(
+        memory.copy_to_user(beyond_limit, b"x").is_err(),
+        "the stack grew past RLIMIT_STACK"
+    );
+    Ok(())
+}
+
+fn copies_refuse_pages_their_area_forbids() -> TestResult {
+    let mut memory = active_memory()?;
+    let start = memory
+        .map_anonymous(0, PAGE, READ_WRITE, PRIVATE)
+        .map_err(|_| "mmap")?;
+    touch(&mut memory, start, 1)?;
+    memory
+        .protect(start, PAGE, PROT_NONE)
+        .map_err(|_| "mprotect")?;
+    let mut buffer = [0u8; 1];
+    ensure!(
+        memory.copy_from_user(start, &mut buffer).is_err(),
+        "a PROT_NONE page, still present for the kernel, was read"
+    );
+    Ok(())
+}
+
 pub static TESTS: &[KernelTest] = &[
     ordinary!(dropping_process_memory_frees_every_frame_and_table),
     ordinary!(unmapping_frees_frames_and_emptied_tables),
     ordinary!(huge_sparse_ranges_cost_only_the_pages_touched),
+    ordinary!(copies_below_the_stack_grow_it_up_to_its_limit),
+    ordinary!(copies_refuse_pages_their_area_forbids),
 ];
