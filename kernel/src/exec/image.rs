@@ -6,25 +6,22 @@ use elf_loader::{ImageKind, LoadPlan, StackPermission};
 use errno::{Errno, Result};
 use exec_args::{InitialStack, KernelAuxiliaryValues, StackRequest};
 use hal::memory::PAGE_SIZE;
+use memory_map::{AreaKind, Protection, Range};
 
-use crate::{
-    fs::path::Walk,
-    mm::process_memory::{ProcessMemory, Protection},
-};
+use crate::{fs::path::Walk, mm::process_memory::ProcessMemory};
 
 /// Where things go in a new process (no address randomization yet, see docs/exec.md).
 pub mod layout {
     /// Where the stack ends: Linux's `STACK_TOP` without randomization (`TASK_SIZE`).
     pub const STACK_TOP: u64 = elf_loader::TASK_SIZE_MAX;
-    /// The stack area reserved below it: Linux's default `RLIMIT_STACK`, 8 MiB.
-    pub const STACK_BYTES: u64 = 8 << 20;
-    /// Linux's `stack_guard_gap`: 256 pages kept free below the stack.
-    const STACK_GUARD_GAP: u64 = 256 * 4096;
-    /// The top of the mmap area: below the stack's rlimit and guard gap, as `mmap_base`.
-    pub const MMAP_BASE: u64 = STACK_TOP - STACK_BYTES - STACK_GUARD_GAP;
+    /// Linux's default `RLIMIT_STACK`, 8 MiB: the most the stack may grow to.
+    pub const STACK_LIMIT_BYTES: u64 = memory_map::DEFAULT_STACK_LIMIT_BYTES;
+    /// How far below the initial stack contents the stack area reaches at first: Linux's
+    /// `stack_expand` in `fs/exec.c: setup_arg_pages()`; the rest grows on faults.
+    pub const STACK_EXPANSION_BYTES: u64 = 128 << 10;
 }
 
-use layout::{STACK_BYTES, STACK_TOP};
+use layout::{STACK_EXPANSION_BYTES, STACK_LIMIT_BYTES, STACK_TOP};
 /// Where a position-independent executable is placed (no ASLR yet, see docs/exec.md).
 const DYNAMIC_BASE: u64 = elf_loader::ELF_ET_DYN_BASE;
 
@@ -50,15 +47,10 @@ pub fn build(
     };
     let mut memory = ProcessMemory::new()?;
     map_segments(&mut memory, &plan, file)?;
-    memory.set_program_break_start(plan.program_break_start());
-    let stack_protection = Protection {
-        is_readable: true,
-        is_writable: true,
-        is_executable: plan.stack == StackPermission::Executable,
-    };
-    memory.add_area(STACK_TOP - STACK_BYTES..STACK_TOP, stack_protection)?;
+    memory.set_program_break_start(plan.program_break_start())?;
     let stack = initial_stack(walk, &plan, execfn, arguments, environment)?;
     let stack_start = STACK_TOP - stack.bytes.len() as u64;
+    map_stack(&mut memory, stack_start, plan.stack)?;
     memory.fill(stack_start, &stack.bytes)?;
     Ok(ProgramImage {
         memory,
@@ -67,25 +59,41 @@ pub fn build(
     })
 }
 
-/// Records each segment's pages as an area (a later segment owns a page two share, as a later
-/// Linux mapping replaces an earlier one), then copies the file bytes in.
+/// The stack area: from [`STACK_EXPANSION_BYTES`] below the page holding `stack_start` up to
+/// [`STACK_TOP`], growing down on faults to `RLIMIT_STACK` (`fs/exec.c: setup_arg_pages()`).
+fn map_stack(
+    memory: &mut ProcessMemory,
+    stack_start: u64,
+    permission: StackPermission,
+) -> Result<()> {
+    let lowest = STACK_TOP - STACK_LIMIT_BYTES;
+    let bottom = (stack_start - stack_start % PAGE_SIZE)
+        .saturating_sub(STACK_EXPANSION_BYTES)
+        .max(lowest);
+    let protection = Protection {
+        is_readable: true,
+        is_writable: true,
+        is_executable: permission == StackPermission::Executable,
+    };
+    let range = Range::new(bottom, STACK_TOP).ok_or(Errno::E2BIG)?;
+    memory.map_fixed(range, protection, AreaKind::Stack)
+}
+
+/// Maps each segment's pages as a program-image area (a later segment owns a page two share,
+/// as a later Linux mapping replaces an earlier one), then copies the file bytes in.
 fn map_segments(memory: &mut ProcessMemory, plan: &LoadPlan, file: &[u8]) -> Result<()> {
-    let mut previous_end = 0;
-    let mut ranges = Vec::new();
     for segment in &plan.segments {
         let pages = segment.page_range();
-        let start = pages.start.max(previous_end);
-        if start < pages.end {
-            let permissions = segment.permissions;
-            let protection = Protection {
-                is_readable: permissions.is_readable,
-                is_writable: permissions.is_writable,
-                is_executable: permissions.is_executable,
-            };
-            memory.add_area(start..pages.end, protection)?;
-            ranges.push(start..pages.end);
-        }
-        previous_end = previous_end.max(pages.end);
+        let Some(range) = Range::new(pages.start, pages.end) else {
+            continue;
+        };
+        let permissions = segment.permissions;
+        let protection = Protection {
+            is_readable: permissions.is_readable,
+            is_writable: permissions.is_writable,
+            is_executable: permissions.is_executable,
+        };
+        memory.map_fixed(range, protection, AreaKind::ProgramImage)?;
     }
     for segment in &plan.segments {
         let copy = segment.file_copy();
@@ -136,7 +144,7 @@ fn initial_stack(
         platform: Some(hal::arch::cpu::PLATFORM.as_bytes()),
         random_bytes,
         auxiliary,
-        stack_limit_bytes: STACK_BYTES,
+        stack_limit_bytes: STACK_LIMIT_BYTES,
         random_offset_bytes: 0,
     };
     exec_args::build_initial_stack(&request)

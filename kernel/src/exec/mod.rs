@@ -8,8 +8,6 @@
 
 mod image;
 
-pub use image::layout as image_layout;
-
 use alloc::vec::Vec;
 
 use errno::{Errno, Result};

@@ -235,6 +235,36 @@ fn dropping_an_address_space_frees_every_frame() -> TestResult {
     Ok(())
 }
 
+fn finding_mapped_pages_skips_absent_tables() -> TestResult {
+    let mut space = AddressSpace::new().ok_or("no memory")?;
+    let far_page = 0x7f00_0000_0000;
+    for address in [DATA_ADDRESS, far_page] {
+        let frame = OwnedFrame::allocate_zeroed().ok_or("no memory")?;
+        space
+            .map(address, frame, READ_ONLY)
+            .map_err(|_| "cannot map")?;
+    }
+    let everything = 0..hal::user::USER_SPACE_END;
+    ensure!(
+        space.next_mapped(everything.clone()) == Some(DATA_ADDRESS),
+        "first page"
+    );
+    let after_first = DATA_ADDRESS + 4096..hal::user::USER_SPACE_END;
+    ensure!(
+        space.next_mapped(after_first) == Some(far_page),
+        "second page"
+    );
+    ensure!(
+        space.next_mapped(far_page + 4096..u64::MAX).is_none(),
+        "nothing above"
+    );
+    ensure!(
+        space.next_mapped(0..DATA_ADDRESS).is_none(),
+        "nothing below"
+    );
+    Ok(())
+}
+
 pub static TESTS: &[KernelTest] = &[
     ordinary!(system_calls_carry_number_arguments_and_return_value),
     ordinary!(touching_unmapped_memory_exits_with_a_page_fault),
@@ -245,4 +275,5 @@ pub static TESTS: &[KernelTest] = &[
     ordinary!(non_canonical_entry_points_are_refused_before_entering),
     ordinary!(user_copies_check_every_byte),
     ordinary!(dropping_an_address_space_frees_every_frame),
+    ordinary!(finding_mapped_pages_skips_absent_tables),
 ];

@@ -58,6 +58,7 @@ const IMPLEMENTED: &[(u32, Handler)] = &[
     (linux::__NR_writev, sys_writev),
     (linux::__NR_access, sys_access),
     (linux::__NR_sched_yield, sys_sched_yield),
+    (linux::__NR_mremap, sys_mremap),
     (linux::__NR_madvise, sys_madvise),
     (linux::__NR_dup, sys_dup),
     (linux::__NR_dup2, sys_dup2),

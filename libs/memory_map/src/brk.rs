@@ -123,6 +123,8 @@ impl MemoryMap {
         {
             return Err(Errno::ENOMEM);
         }
+        // do_brk_flags(): the new heap pages are charged against the commit limit.
+        self.check_commit(added.length())?;
         let template = AreaTemplate {
             protection: Protection::READ_WRITE,
             kind: AreaKind::Heap,

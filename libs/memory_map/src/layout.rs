@@ -22,6 +22,10 @@ pub struct Layout {
     pub stack_limit_bytes: u64,
     /// `vm.max_map_count`: operations that would leave more areas fail with `ENOMEM`.
     pub max_area_count: usize,
+    /// The overcommit heuristic's limit, `totalram_pages() + total_swap_pages`: one `mmap`,
+    /// `brk` or `mremap` that adds more charged pages fails with `ENOMEM` (see
+    /// `overcommit.rs`). `u64::MAX`, the default, turns the check off.
+    pub commit_limit_pages: u64,
 }
 
 impl Layout {
@@ -43,6 +47,7 @@ impl Layout {
             legacy_mmap_base: LEGACY_MMAP_BASE,
             stack_limit_bytes,
             max_area_count: DEFAULT_MAX_AREA_COUNT,
+            commit_limit_pages: u64::MAX,
         }
     }
 

@@ -37,6 +37,7 @@ mod mmap_flags;
 mod mprotect;
 mod mremap;
 mod munmap;
+mod overcommit;
 mod protection;
 mod range;
 mod rewrite;

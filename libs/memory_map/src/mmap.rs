@@ -15,6 +15,7 @@ use crate::{
     linux::{MMAP_MIN_ADDRESS, TASK_SIZE, page_align_down, page_align_up, pages_in},
     map::{MemoryMap, push_coalesced},
     mmap_flags::{MmapFlags, Sharing},
+    overcommit::is_accountable,
     protection::Protection,
     range::Range,
 };
@@ -154,6 +155,15 @@ impl MemoryMap {
             return Err(Errno::EEXIST);
         }
         let area = new_area(range, &request)?;
+        let is_shared_anonymous = area.is_shared() && area.kind() == AreaKind::Anonymous;
+        if is_accountable(
+            area.protection(),
+            is_shared_anonymous,
+            !area.is_shared(),
+            flags.is_no_reserve(),
+        ) {
+            self.check_commit(length)?;
+        }
         let replaced = self.replace_with(area)?;
         Ok(Mapped {
             range,

@@ -68,6 +68,12 @@ impl MmapFlags {
         self.has(MAP_FIXED_NOREPLACE)
     }
 
+    /// `MAP_NORESERVE`: the mapping is not charged against the commit limit (Linux sets
+    /// `VM_NORESERVE` unless `vm.overcommit_memory` is 2).
+    pub(crate) const fn is_no_reserve(self) -> bool {
+        self.has(MAP_NORESERVE)
+    }
+
     /// `MAP_GROWSDOWN`: a stack-like area.
     pub(crate) const fn is_grows_down(self) -> bool {
         self.has(MAP_GROWSDOWN)

@@ -19,6 +19,7 @@ use crate::{
     linux::{TASK_SIZE, is_page_aligned, page_align_up, pages_in},
     map::{MemoryMap, push_coalesced},
     munmap::unmap_range,
+    overcommit::is_area_accountable,
     range::Range,
     search::SearchWindow,
 };
@@ -248,6 +249,9 @@ impl MemoryMap {
             first_page
                 .checked_add(pages_in(new_length))
                 .ok_or(Errno::EINVAL)?;
+        }
+        if new_length > old_length && is_area_accountable(&area) {
+            self.check_commit(new_length - old_length)?;
         }
         Ok((area, old_range))
     }

@@ -150,6 +150,86 @@ impl AddressSpace {
         }
     }
 
+    /// The first page in `range` that has a frame mapped, if any. Absent tables are skipped
+    /// whole, so the walk costs the tables present, not the size of `range`: the kernel can
+    /// unmap or re-protect a huge, mostly untouched range quickly.
+    pub fn next_mapped(&self, range: core::ops::Range<u64>) -> Option<u64> {
+        let end = range.end.min(USER_SPACE_END);
+        let mut address = range.start - range.start % crate::memory::PAGE_SIZE;
+        while address < end {
+            match self.first_absent_level(address) {
+                None => return Some(address),
+                Some(level) => {
+                    // Skip the whole region the missing entry at `level` would cover.
+                    let covered = 1u64 << (12 + 9 * (u32::from(level) - 1));
+                    address = (address | (covered - 1)).checked_add(1)?;
+                }
+            }
+        }
+        None
+    }
+
+    /// The level (4 = PML4 ... 1 = page table) whose entry for `address` is not present, or
+    /// `None` when a 4 KiB page is mapped there.
+    fn first_absent_level(&self, address: u64) -> Option<u8> {
+        let mut table = self.root;
+        for level in (1..=4u8).rev() {
+            let index = ((address >> (12 + 9 * (u32::from(level) - 1))) & 511) as usize;
+            // SAFETY: `table` is a page-table frame of this address space (the root or a child
+            // reached from it); the shared borrow of `self` keeps every writer away.
+            let entry = unsafe { &self.table(table)[index] };
+            if !entry.flags().contains(Flags::PRESENT) {
+                return Some(level);
+            }
+            table = entry.addr().as_u64();
+        }
+        None
+    }
+
+    /// Frees the page tables in `range` that map nothing any more, as Linux's `free_pgtables()`
+    /// does after `munmap`, so unmapped memory gives back its tables as well as its frames.
+    /// Tables that still map a page are kept.
+    pub fn release_empty_tables(&mut self, range: core::ops::Range<u64>) {
+        let end = range.end.min(USER_SPACE_END);
+        if range.start < end {
+            self.release_below(self.root, 4, 0, range.start..end);
+        }
+    }
+
+    /// Releases the empty tables under the entries of `table` (at `level`, mapping from `base`)
+    /// that overlap `range`.
+    fn release_below(&self, table: u64, level: u8, base: u64, range: core::ops::Range<u64>) {
+        let entry_bytes = 1u64 << (12 + 9 * (u32::from(level) - 1));
+        let first = ((range.start.max(base) - base) / entry_bytes) as usize;
+        for index in first..512 {
+            let entry_base = base + index as u64 * entry_bytes;
+            if entry_base >= range.end || level == 1 {
+                break;
+            }
+            // SAFETY: `table` is a page-table frame of this address space; `&mut self` in the
+            // caller keeps every other user of the tables away.
+            let entry = unsafe { &mut self.table(table)[index] };
+            if !entry.flags().contains(Flags::PRESENT) {
+                continue;
+            }
+            let child = entry.addr().as_u64();
+            self.release_below(child, level - 1, entry_base, range.clone());
+            // SAFETY: as above, `child` is a page-table frame of this address space.
+            let is_empty = unsafe { self.table(child) }
+                .iter()
+                .all(|child_entry| child_entry.is_unused());
+            if is_empty {
+                // SAFETY: as above.
+                unsafe { self.table(table)[index].set_unused() };
+                if self.is_active() {
+                    // Drop any paging-structure cache entry that still points at the table.
+                    x86_64::instructions::tlb::flush(VirtAddr::new(entry_base));
+                }
+                frames::free(child, 0);
+            }
+        }
+    }
+
     /// Makes this the address space the CPU translates user addresses with.
     pub fn activate(&self) {
         if !self.is_active() {
