@@ -7,6 +7,7 @@ use errno::{Errno, Result};
 use exec_args::{InitialStack, KernelAuxiliaryValues, StackRequest};
 use hal::memory::PAGE_SIZE;
 
+use super::Executable;
 use crate::{
     fs::path::Walk,
     mm::process_memory::{ProcessMemory, Protection},
@@ -33,6 +34,14 @@ pub struct ProgramImage {
     pub memory: ProcessMemory,
     pub entry: u64,
     pub stack: InitialStack,
+    pub executable: Executable,
+}
+
+/// The strings `execve` places on the new stack.
+pub struct Strings<'a> {
+    pub execfn: &'a [u8],
+    pub arguments: &'a [Vec<u8>],
+    pub environment: &'a [Vec<u8>],
 }
 
 /// Maps `plan`'s segments from `file`, sets the heap start and builds the initial stack.
@@ -40,9 +49,8 @@ pub fn build(
     walk: &Walk<'_>,
     plan: LoadPlan,
     file: &[u8],
-    execfn: &[u8],
-    arguments: &[Vec<u8>],
-    environment: &[Vec<u8>],
+    executable: Executable,
+    strings: &Strings<'_>,
 ) -> Result<ProgramImage> {
     let plan = match plan.kind {
         ImageKind::Fixed => plan,
@@ -57,13 +65,20 @@ pub fn build(
         is_executable: plan.stack == StackPermission::Executable,
     };
     memory.add_area(STACK_TOP - STACK_BYTES..STACK_TOP, stack_protection)?;
-    let stack = initial_stack(walk, &plan, execfn, arguments, environment)?;
+    let stack = initial_stack(
+        walk,
+        &plan,
+        strings.execfn,
+        strings.arguments,
+        strings.environment,
+    )?;
     let stack_start = STACK_TOP - stack.bytes.len() as u64;
     memory.fill(stack_start, &stack.bytes)?;
     Ok(ProgramImage {
         memory,
         entry: plan.entry,
         stack,
+        executable,
     })
 }
 

@@ -18,10 +18,21 @@ pub use image::ProgramImage;
 
 use crate::fs::{
     filesystem::FileType,
+    mount::Location,
     operations,
-    path::{FollowLast, Walk},
+    path::Walk,
     permission::{Access, check_access},
 };
+
+/// The file a process runs (Linux's `mm->exe_file`), for `/proc/<pid>/exe`: after `#!`,
+/// the interpreter.
+#[derive(Clone)]
+pub struct Executable {
+    pub file: Location,
+    /// The directory whose entry named it when it was executed (symbolic links followed),
+    /// from which its absolute path is found again.
+    pub directory: Location,
+}
 
 /// What `execve` was asked to run.
 pub struct ExecRequest {
@@ -41,7 +52,7 @@ pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<ProgramImage> {
     let mut current_path = path;
     let mut rewrites = 0;
     loop {
-        let bytes = read_executable(walk, &current_path)?;
+        let (executable, bytes) = read_executable(walk, &current_path)?;
         if let Some(shebang) =
             exec_args::parse_shebang(&bytes[..bytes.len().min(exec_args::BINPRM_BUF_SIZE)])?
         {
@@ -63,18 +74,27 @@ pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<ProgramImage> {
             );
             return Err(Errno::ENOEXEC);
         }
-        return image::build(walk, plan, &bytes, &execfn, &arguments, &environment);
+        let strings = image::Strings {
+            execfn: &execfn,
+            arguments: &arguments,
+            environment: &environment,
+        };
+        return image::build(walk, plan, &bytes, executable, &strings);
     }
 }
 
 /// Resolves `path`, checks it may be executed, and reads it whole.
-fn read_executable(walk: &Walk<'_>, path: &[u8]) -> Result<Vec<u8>> {
-    let location = walk.resolve(path, FollowLast::Follow)?;
+fn read_executable(walk: &Walk<'_>, path: &[u8]) -> Result<(Executable, Vec<u8>)> {
+    let (directory, location) = walk.resolve_with_directory(path)?;
     let metadata = location.metadata()?;
     if metadata.file_type != FileType::Regular {
         return Err(Errno::EACCES);
     }
     check_access(&metadata, walk.credentials, Access::EXECUTE)?;
-    let file = operations::open_location(walk, location, linux_raw_sys::general::O_RDONLY)?;
-    file.read_all()
+    let file = operations::open_location(walk, location.clone(), linux_raw_sys::general::O_RDONLY)?;
+    let executable = Executable {
+        file: location,
+        directory,
+    };
+    Ok((executable, file.read_all()?))
 }

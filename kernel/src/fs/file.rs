@@ -22,6 +22,8 @@ pub enum Backing {
     Inode,
     /// A character device's driver.
     Device(Arc<dyn Device>),
+    /// A generated file's bytes as they were when it was opened ([`super::filesystem::FileSystem::snapshot`]).
+    Snapshot(Vec<u8>),
 }
 
 /// One open file description.
@@ -116,6 +118,13 @@ impl OpenFile {
         self.require(self.is_readable())?;
         match (&self.backing, self.file_type) {
             (Backing::Device(device), _) => device.read(buffer),
+            (Backing::Snapshot(bytes), _) => {
+                let start =
+                    usize::try_from(offset).map_or(bytes.len(), |start| start.min(bytes.len()));
+                let count = buffer.len().min(bytes.len() - start);
+                buffer[..count].copy_from_slice(&bytes[start..start + count]);
+                Ok(count)
+            }
             (Backing::Inode, FileType::Directory) => Err(Errno::EISDIR),
             (Backing::Inode, _) => {
                 self.location
@@ -184,7 +193,7 @@ impl OpenFile {
     pub fn ioctl(&self, request: u32, argument: u64) -> Result<IoctlReply> {
         match &self.backing {
             Backing::Device(device) => device.ioctl(request, argument),
-            Backing::Inode => Err(Errno::ENOTTY),
+            Backing::Inode | Backing::Snapshot(_) => Err(Errno::ENOTTY),
         }
     }
 

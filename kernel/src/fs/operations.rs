@@ -69,10 +69,17 @@ pub fn open_location(walk: &Walk<'_>, location: Location, flags: u32) -> Result<
         _ => return Err(Errno::EINVAL),
     };
     check_access(&metadata, walk.credentials, wanted)?;
+    let is_writing = access_mode != linux::O_RDONLY || flags & linux::O_TRUNC != 0;
+    if is_writing && file_type == FileType::Regular {
+        location.require_writable_mount()?;
+    }
     let backing = match file_type {
         FileType::CharDevice => Backing::Device(device::open(metadata.rdev)?),
         FileType::BlockDevice | FileType::Fifo | FileType::Socket => return Err(Errno::ENXIO),
-        _ => Backing::Inode,
+        _ => match location.filesystem().snapshot(location.inode)? {
+            Some(bytes) => Backing::Snapshot(bytes),
+            None => Backing::Inode,
+        },
     };
     // O_TRUNC truncates even with O_RDONLY (open(2): "unspecified", Linux does it), after
     // checking write permission as `may_open` does.
@@ -131,6 +138,7 @@ fn owner(walk: &Walk<'_>) -> Owner {
 
 /// Creates `name` in `parent` after checking the caller may write and search it.
 fn create_in(walk: &Walk<'_>, parent: &Location, name: &[u8], node: NewNode) -> Result<Location> {
+    parent.require_writable_mount()?;
     check_access(
         &parent.metadata()?,
         walk.credentials,
@@ -197,6 +205,7 @@ pub fn make_symlink(walk: &Walk<'_>, target: &[u8], path: &[u8]) -> Result<()> {
     if has_trailing_slash {
         return Err(Errno::ENOENT);
     }
+    parent.require_writable_mount()?;
     check_access(
         &parent.metadata()?,
         walk.credentials,
@@ -220,6 +229,7 @@ pub fn make_link(walk: &Walk<'_>, existing: &Location, new_path: &[u8]) -> Resul
     if parent.mount.id != existing.mount.id {
         return Err(Errno::EXDEV);
     }
+    parent.require_writable_mount()?;
     check_access(
         &parent.metadata()?,
         walk.credentials,
@@ -256,6 +266,7 @@ pub fn remove(walk: &Walk<'_>, path: &[u8], kind: RemoveKind) -> Result<()> {
         (RemoveKind::File, b"" | b"." | b"..") => return Err(Errno::EISDIR),
         _ => {}
     }
+    parent.require_writable_mount()?;
     check_access(
         &parent.metadata()?,
         walk.credentials,
@@ -303,6 +314,7 @@ pub fn rename(
     if old.parent.mount.id != new.parent.mount.id {
         return Err(Errno::EXDEV);
     }
+    old.parent.require_writable_mount()?;
     for parent in [&old.parent, &new.parent] {
         check_access(
             &parent.metadata()?,
@@ -355,6 +367,7 @@ pub fn set_mode(location: &Location, credentials: &Credentials, mode: u32) -> Re
     if uid != 0 && uid != location.metadata()?.uid {
         return Err(Errno::EPERM);
     }
+    location.require_writable_mount()?;
     location
         .filesystem()
         .set_mode(location.inode, mode & 0o7777)
@@ -365,6 +378,7 @@ pub fn set_owner(location: &Location, credentials: &Credentials, uid: u32, gid: 
     if credentials.effective_uid != 0 {
         return Err(Errno::EPERM);
     }
+    location.require_writable_mount()?;
     let uid = (uid != u32::MAX).then_some(uid);
     let gid = (gid != u32::MAX).then_some(gid);
     location.filesystem().set_owner(location.inode, uid, gid)
@@ -380,6 +394,7 @@ pub fn truncate(location: &Location, credentials: &Credentials, length: i64) -> 
         FileType::Regular => {}
         _ => return Err(Errno::EINVAL),
     }
+    location.require_writable_mount()?;
     check_access(&metadata, credentials, Access::WRITE)?;
     location.filesystem().truncate(location.inode, length)
 }

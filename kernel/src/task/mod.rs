@@ -2,5 +2,6 @@
 
 pub mod process;
 mod run;
+pub mod table;
 
 pub use run::start_init;
