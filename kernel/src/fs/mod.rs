@@ -12,6 +12,8 @@ pub mod path;
 pub mod permission;
 pub mod procfs;
 pub mod terminal;
+#[cfg(feature = "ktest")]
+pub mod test;
 
 use alloc::sync::Arc;
 

@@ -37,6 +37,7 @@ static TEST_LISTS: &[&[KernelTest]] = &[
     crate::machine_test::TESTS,
     crate::klog::test::TESTS,
     crate::mm::test::TESTS,
+    crate::fs::test::TESTS,
 ];
 
 fn all_tests() -> impl Iterator<Item = &'static KernelTest> {
