@@ -8,6 +8,7 @@ use exec_args::{InitialStack, KernelAuxiliaryValues, StackRequest};
 use hal::memory::PAGE_SIZE;
 use memory_map::{AreaKind, Protection, Range};
 
+use super::Executable;
 use crate::{fs::path::Walk, mm::process_memory::ProcessMemory};
 
 /// Where things go in a new process (no address randomization yet, see docs/exec.md).
@@ -30,6 +31,14 @@ pub struct ProgramImage {
     pub memory: ProcessMemory,
     pub entry: u64,
     pub stack: InitialStack,
+    pub executable: Executable,
+}
+
+/// The strings `execve` places on the new stack.
+pub struct Strings<'a> {
+    pub execfn: &'a [u8],
+    pub arguments: &'a [Vec<u8>],
+    pub environment: &'a [Vec<u8>],
 }
 
 /// Maps `plan`'s segments from `file`, sets the heap start and builds the initial stack.
@@ -37,9 +46,8 @@ pub fn build(
     walk: &Walk<'_>,
     plan: LoadPlan,
     file: &[u8],
-    execfn: &[u8],
-    arguments: &[Vec<u8>],
-    environment: &[Vec<u8>],
+    executable: Executable,
+    strings: &Strings<'_>,
 ) -> Result<ProgramImage> {
     let plan = match plan.kind {
         ImageKind::Fixed => plan,
@@ -48,7 +56,13 @@ pub fn build(
     let mut memory = ProcessMemory::new()?;
     map_segments(&mut memory, &plan, file)?;
     memory.set_program_break_start(plan.program_break_start())?;
-    let stack = initial_stack(walk, &plan, execfn, arguments, environment)?;
+    let stack = initial_stack(
+        walk,
+        &plan,
+        strings.execfn,
+        strings.arguments,
+        strings.environment,
+    )?;
     let stack_start = STACK_TOP - stack.bytes.len() as u64;
     map_stack(&mut memory, stack_start, plan.stack)?;
     memory.fill(stack_start, &stack.bytes)?;
@@ -56,6 +70,7 @@ pub fn build(
         memory,
         entry: plan.entry,
         stack,
+        executable,
     })
 }
 

@@ -8,7 +8,7 @@
 
 mod image;
 
-use alloc::vec::Vec;
+use alloc::{sync::Arc, vec::Vec};
 
 use errno::{Errno, Result};
 
@@ -18,10 +18,22 @@ use crate::fs::{
     filesystem::FileType,
     mount::Location,
     operations,
-    path::{FollowLast, Walk},
+    path::Walk,
     permission::{Access, check_access},
     write_access::ExecutionAccess,
 };
+
+/// The file a process runs (Linux's `mm->exe_file`), for `/proc/<pid>/exe`: after `#!`,
+/// the interpreter.
+#[derive(Clone)]
+pub struct Executable {
+    pub file: Location,
+    /// The directory whose entry named it when it was executed (symbolic links followed),
+    /// from which its absolute path is found again.
+    pub directory: Location,
+    /// Keeps the file from being opened for writing (`ETXTBSY`) while anything refers to it.
+    _access: Arc<ExecutionAccess>,
+}
 
 /// What `execve` was asked to run.
 pub struct ExecRequest {
@@ -30,21 +42,8 @@ pub struct ExecRequest {
     pub environment: Vec<Vec<u8>>,
 }
 
-/// A program ready to run: its image and the file it came from.
-pub struct LoadedProgram {
-    pub image: ProgramImage,
-    pub executable: Executable,
-}
-
-/// The file a process runs (after `#!` rewriting, the interpreter), which cannot be opened for
-/// writing while the process runs it (`ETXTBSY`).
-pub struct Executable {
-    pub location: Location,
-    _access: ExecutionAccess,
-}
-
 /// Loads the program `request` names into a new image, following `#!` interpreters.
-pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<LoadedProgram> {
+pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<ProgramImage> {
     let ExecRequest {
         path,
         mut arguments,
@@ -80,8 +79,12 @@ pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<LoadedProgram> {
             );
             return Err(Errno::ENOEXEC);
         }
-        let image = image::build(walk, plan, &bytes, &execfn, &arguments, &environment)?;
-        return Ok(LoadedProgram { image, executable });
+        let strings = image::Strings {
+            execfn: &execfn,
+            arguments: &arguments,
+            environment: &environment,
+        };
+        return image::build(walk, plan, &bytes, executable, &strings);
     }
 }
 
@@ -102,21 +105,21 @@ fn check_interpreter_header(file: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Resolves `path`, checks it may be executed, keeps it from being written while it is in use,
-/// and reads it whole (`open_exec`).
+/// Resolves `path`, checks it may be executed, keeps it from being written while it is in use
+/// (`deny_write_access`), and reads it whole (`open_exec`).
 fn read_executable(walk: &Walk<'_>, path: &[u8]) -> Result<(Executable, Vec<u8>)> {
-    let location = walk.resolve(path, FollowLast::Follow)?;
+    let (directory, location) = walk.resolve_with_directory(path)?;
     let metadata = location.metadata()?;
     if metadata.file_type != FileType::Regular {
         return Err(Errno::EACCES);
     }
     check_access(&metadata, walk.credentials, Access::EXECUTE)?;
-    let access = ExecutionAccess::acquire(&location)?;
+    let access = Arc::new(ExecutionAccess::acquire(&location)?);
     let file = operations::open_location(walk, location.clone(), linux_raw_sys::general::O_RDONLY)?;
-    let bytes = file.read_all()?;
     let executable = Executable {
-        location,
+        file: location,
+        directory,
         _access: access,
     };
-    Ok((executable, bytes))
+    Ok((executable, file.read_all()?))
 }

@@ -23,6 +23,8 @@ pub enum Backing {
     Inode,
     /// A character device's driver.
     Device(Arc<dyn Device>),
+    /// A generated file's bytes as they were when it was opened ([`super::filesystem::FileSystem::snapshot`]).
+    Snapshot(Vec<u8>),
 }
 
 /// One open file description.
@@ -206,16 +208,25 @@ impl OpenFile {
             let position = offset
                 .checked_add(transfer.done as u64)
                 .ok_or(Errno::EINVAL)?;
-            let count = transfer.step(self.location.filesystem().read(
-                self.location.inode,
-                position,
-                &mut buffer[..piece],
-            ))?;
+            let count = transfer.step(self.read_piece(position, &mut buffer[..piece]))?;
             if count == 0 || !transfer.step_moved(deliver(&buffer[..count]), count)? {
                 break;
             }
         }
         Ok(transfer.done)
+    }
+
+    /// Reads from a file's contents, or from the snapshot a generated file was opened with.
+    fn read_piece(&self, offset: u64, buffer: &mut [u8]) -> Result<usize> {
+        if let Backing::Snapshot(bytes) = &self.backing {
+            let start = usize::try_from(offset).map_or(bytes.len(), |start| start.min(bytes.len()));
+            let count = buffer.len().min(bytes.len() - start);
+            buffer[..count].copy_from_slice(&bytes[start..start + count]);
+            return Ok(count);
+        }
+        self.location
+            .filesystem()
+            .read(self.location.inode, offset, buffer)
     }
 
     /// `write(2)` at the file offset (the end with `O_APPEND`): takes up to `length` bytes
@@ -298,6 +309,10 @@ impl OpenFile {
         if let Backing::Device(device) = &self.backing {
             return device.seek();
         }
+        if matches!(self.backing, Backing::Snapshot(_)) && whence == linux::SEEK_END {
+            // Generated files have no size to seek from (`seq_lseek`).
+            return Err(Errno::EINVAL);
+        }
         let mut position = self.offset.lock();
         let base = match whence {
             linux::SEEK_SET => 0,
@@ -341,7 +356,7 @@ impl OpenFile {
     pub fn ioctl(&self, request: u32, argument: u64) -> Result<IoctlReply> {
         match &self.backing {
             Backing::Device(device) => device.ioctl(request, argument),
-            Backing::Inode => Err(Errno::ENOTTY),
+            Backing::Inode | Backing::Snapshot(_) => Err(Errno::ENOTTY),
         }
     }
 

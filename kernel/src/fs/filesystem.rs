@@ -6,6 +6,8 @@
 
 use alloc::vec::Vec;
 
+use super::mount::Location;
+
 use errno::{Errno, Result};
 pub use tmpfs::{
     DeviceNumber, DirectoryEntry, FileType, InodeNumber, Metadata, NewNode, Owner, RenameMode,
@@ -29,10 +31,6 @@ pub struct Statistics {
 /// such a filesystem (read-only ones with `EPERM`/`EROFS`, set by their defaults).
 pub trait FileSystem: Send + Sync {
     /// The name `/proc/mounts` shows (`tmpfs`, `proc`, `devtmpfs`).
-    #[expect(
-        dead_code,
-        reason = "/proc/mounts reads it once procfs lands (issue 3)"
-    )]
     fn type_name(&self) -> &'static str;
     fn root(&self) -> InodeNumber;
     fn metadata(&self, inode: InodeNumber) -> Result<Metadata>;
@@ -53,6 +51,18 @@ pub trait FileSystem: Send + Sync {
         u64::MAX
     }
     fn statistics(&self) -> Statistics;
+
+    /// For a file whose bytes are generated (procfs, Linux's `seq_file`): the bytes an open
+    /// file serves, generated once when it is opened so that reads in pieces at any offsets
+    /// fit together. `None` for stored files, which are read through [`FileSystem::read`].
+    fn snapshot(&self, _inode: InodeNumber) -> Result<Option<Vec<u8>>> {
+        Ok(None)
+    }
+    /// For a symbolic link that leads to a file rather than to a path (procfs's `exe`):
+    /// that file, where path walks jump (Linux's `nd_jump_link`). `None` for plain links.
+    fn link_location(&self, _inode: InodeNumber) -> Result<Option<Location>> {
+        Ok(None)
+    }
 
     fn create(&self, _directory: InodeNumber, _name: &[u8], _node: NewNode) -> Result<InodeNumber> {
         Err(Errno::EROFS)

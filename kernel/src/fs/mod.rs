@@ -10,7 +10,10 @@ pub mod mount;
 pub mod operations;
 pub mod path;
 pub mod permission;
+pub mod procfs;
 pub mod terminal;
+#[cfg(feature = "ktest")]
+pub mod test;
 pub mod write_access;
 
 use alloc::sync::Arc;
@@ -20,10 +23,28 @@ use mount::Location;
 /// Mounts a fresh tmpfs as `/` and unpacks the initrd into it; returns the root.
 pub fn mount_root(initrd: Option<&[u8]>) -> Location {
     let filesystem = Arc::new(memory_fs::MemoryFileSystem::new("rootfs", 0o755));
-    let root_mount = mount::mount(filesystem, None, "rootfs");
+    let root_mount = mount::mount(filesystem, None, "rootfs", mount::MountFlags::default());
     let root = Location::root_of(&root_mount);
     initramfs::populate(&root, initrd);
     root
+}
+
+/// A filesystem of type `type_name` to mount (`mount(2)`'s `filesystemtype`): a new tmpfs,
+/// a procfs, or the one devtmpfs; `None` for types Loam does not have. The same types are
+/// listed in `/proc/filesystems` ([`procfs::FILESYSTEM_TYPES`]).
+pub fn filesystem_of_type(type_name: &[u8]) -> Option<Arc<dyn filesystem::FileSystem>> {
+    let filesystem: Arc<dyn filesystem::FileSystem> = match type_name {
+        b"tmpfs" => Arc::new(memory_fs::MemoryFileSystem::new("tmpfs", 0o1777)),
+        b"proc" => Arc::new(procfs::ProcFileSystem),
+        b"devtmpfs" => devtmpfs(),
+        _ => return None,
+    };
+    debug_assert!(
+        procfs::FILESYSTEM_TYPES
+            .iter()
+            .any(|(name, _)| name.as_bytes() == type_name)
+    );
+    Some(filesystem)
 }
 
 /// The one devtmpfs instance, made on first mount with Linux's basic device nodes.

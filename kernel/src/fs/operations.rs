@@ -77,10 +77,17 @@ pub fn open_location(walk: &Walk<'_>, location: Location, flags: u32) -> Result<
         _ => return Err(Errno::EINVAL),
     };
     check_access(&metadata, walk.credentials, wanted)?;
+    let is_writing = access_mode != linux::O_RDONLY || flags & linux::O_TRUNC != 0;
+    if is_writing && file_type == FileType::Regular {
+        location.require_writable_mount()?;
+    }
     let backing = match file_type {
         FileType::CharDevice => Backing::Device(device::open(metadata.rdev)?),
         FileType::BlockDevice | FileType::Fifo | FileType::Socket => return Err(Errno::ENXIO),
-        _ => Backing::Inode,
+        _ => match location.filesystem().snapshot(location.inode)? {
+            Some(bytes) => Backing::Snapshot(bytes),
+            None => Backing::Inode,
+        },
     };
     let is_regular = file_type == FileType::Regular;
     // A running program may not be opened for writing (`get_write_access` in do_dentry_open).
@@ -169,6 +176,7 @@ fn owner(walk: &Walk<'_>) -> Owner {
 
 /// Creates `name` in `parent` after checking the caller may write and search it.
 fn create_in(walk: &Walk<'_>, parent: &Location, name: &[u8], node: NewNode) -> Result<Location> {
+    parent.require_writable_mount()?;
     check_access(
         &parent.metadata()?,
         walk.credentials,
@@ -235,6 +243,7 @@ pub fn make_symlink(walk: &Walk<'_>, target: &[u8], path: &[u8]) -> Result<()> {
     if has_trailing_slash {
         return Err(Errno::ENOENT);
     }
+    parent.require_writable_mount()?;
     check_access(
         &parent.metadata()?,
         walk.credentials,
@@ -258,6 +267,7 @@ pub fn make_link(walk: &Walk<'_>, existing: &Location, new_path: &[u8]) -> Resul
     if parent.mount.id != existing.mount.id {
         return Err(Errno::EXDEV);
     }
+    parent.require_writable_mount()?;
     check_access(
         &parent.metadata()?,
         walk.credentials,
@@ -294,6 +304,7 @@ pub fn remove(walk: &Walk<'_>, path: &[u8], kind: RemoveKind) -> Result<()> {
         (RemoveKind::File, b"" | b"." | b"..") => return Err(Errno::EISDIR),
         _ => {}
     }
+    parent.require_writable_mount()?;
     check_access(
         &parent.metadata()?,
         walk.credentials,
@@ -341,6 +352,7 @@ pub fn rename(
     if old.parent.mount.id != new.parent.mount.id {
         return Err(Errno::EXDEV);
     }
+    old.parent.require_writable_mount()?;
     for parent in [&old.parent, &new.parent] {
         check_access(
             &parent.metadata()?,
@@ -393,6 +405,7 @@ pub fn set_mode(location: &Location, credentials: &Credentials, mode: u32) -> Re
     if uid != 0 && uid != location.metadata()?.uid {
         return Err(Errno::EPERM);
     }
+    location.require_writable_mount()?;
     location
         .filesystem()
         .set_mode(location.inode, mode & 0o7777)
@@ -403,6 +416,7 @@ pub fn set_owner(location: &Location, credentials: &Credentials, uid: u32, gid: 
     if credentials.effective_uid != 0 {
         return Err(Errno::EPERM);
     }
+    location.require_writable_mount()?;
     let uid = (uid != u32::MAX).then_some(uid);
     let gid = (gid != u32::MAX).then_some(gid);
     location.filesystem().set_owner(location.inode, uid, gid)
@@ -418,6 +432,7 @@ pub fn truncate(location: &Location, credentials: &Credentials, length: i64) -> 
         FileType::Regular => {}
         _ => return Err(Errno::EINVAL),
     }
+    location.require_writable_mount()?;
     check_access(&metadata, credentials, Access::WRITE)?;
     WriteAccess::check(location)?;
     location.filesystem().truncate(location.inode, length)

@@ -80,6 +80,42 @@ impl Walk<'_> {
         })
     }
 
+    /// Resolves `path`, following symbolic links, to a file and the directory whose entry
+    /// named it at the end of the walk (for `/proc/<pid>/exe`). For a path ending in `.`
+    /// or `..`, or naming `/`, the directory is the file itself.
+    pub fn resolve_with_directory(&self, path: &[u8]) -> Result<(Location, Location)> {
+        let mut links = 0;
+        self.entry_with_directory(self.start, path, &mut links)
+    }
+
+    fn entry_with_directory(
+        &self,
+        start: &Location,
+        path: &[u8],
+        links: &mut u32,
+    ) -> Result<(Location, Location)> {
+        let from_start = Walk {
+            root: self.root,
+            start,
+            credentials: self.credentials,
+        };
+        let ParentAndName { parent, name, .. } = from_start.resolve_parent(path)?;
+        if name.is_empty() || name == b"." || name == b".." {
+            let file = from_start.resolve(path, FollowLast::Follow)?;
+            return Ok((file.clone(), file));
+        }
+        let file = self.step(parent.clone(), &name, false, links)?;
+        if file.metadata()?.file_type != FileType::Symlink {
+            return Ok((parent, file));
+        }
+        *links += 1;
+        if *links > MAX_SYMLINKS {
+            return Err(Errno::ELOOP);
+        }
+        let target = file.filesystem().read_link(file.inode)?;
+        self.entry_with_directory(&parent, &target, links)
+    }
+
     fn walk(
         &self,
         start: &Location,
@@ -139,6 +175,11 @@ impl Walk<'_> {
         if *links > MAX_SYMLINKS {
             return Err(Errno::ELOOP);
         }
+        // A procfs link such as /proc/<pid>/exe leads to the file itself, even one whose
+        // path is gone (Linux's `nd_jump_link`).
+        if let Some(target) = child.filesystem().link_location(child.inode)? {
+            return Ok(target);
+        }
         let target = child.filesystem().read_link(child.inode)?;
         self.walk(&current, &target, FollowLast::Follow, links)
     }
@@ -154,8 +195,8 @@ impl Walk<'_> {
             if !current.is_mount_root() {
                 break;
             }
-            match &current.mount.mounted_on {
-                Some(point) => current = point.clone(),
+            match current.mount.mount_point() {
+                Some(point) => current = point,
                 None => return Ok(current),
             }
         }
@@ -219,7 +260,7 @@ pub fn absolute_path(
             break;
         }
         let child = if current.is_mount_root() {
-            current.mount.mounted_on.clone().unwrap_or(current.clone())
+            current.mount.mount_point().unwrap_or(current.clone())
         } else {
             current.clone()
         };
@@ -238,7 +279,7 @@ pub fn absolute_path(
 }
 
 /// The name under which `directory` holds `inode`.
-fn name_in(directory: &Location, inode: super::filesystem::InodeNumber) -> Result<Vec<u8>> {
+pub fn name_in(directory: &Location, inode: super::filesystem::InodeNumber) -> Result<Vec<u8>> {
     let mut found = None;
     directory
         .filesystem()

@@ -38,6 +38,7 @@ static TEST_LISTS: &[&[KernelTest]] = &[
     crate::klog::test::TESTS,
     crate::mm::test::TESTS,
     crate::mm::process_memory_test::TESTS,
+    crate::fs::test::TESTS,
 ];
 
 fn all_tests() -> impl Iterator<Item = &'static KernelTest> {

@@ -391,23 +391,14 @@ pub fn sys_readlinkat(process: &mut Process, arguments: &[u64; 6]) -> Result<u64
     if size as i64 <= 0 {
         return Err(Errno::EINVAL);
     }
-    let path_bytes = read_path(process, path)?;
-    let target = if path_bytes == b"/proc/self/exe" {
-        absolute_path(
-            &process.root,
-            &process.executable.location,
-            &process.credentials,
-        )?
-    } else {
-        let location = resolve_at(
-            process,
-            directory_fd,
-            path,
-            linux::AT_EMPTY_PATH,
-            FollowLast::NoFollow,
-        )?;
-        operations::read_link(&location)?
-    };
+    let location = resolve_at(
+        process,
+        directory_fd,
+        path,
+        linux::AT_EMPTY_PATH,
+        FollowLast::NoFollow,
+    )?;
+    let target = operations::read_link(&location)?;
     let length = target.len().min(size as usize);
     write_bytes(process, buffer, &target[..length])?;
     Ok(length as u64)

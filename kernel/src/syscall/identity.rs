@@ -14,7 +14,7 @@ pub fn sys_gettid(process: &mut Process, _arguments: &[u64; 6]) -> Result<u64> {
 }
 
 pub fn sys_getppid(process: &mut Process, _arguments: &[u64; 6]) -> Result<u64> {
-    Ok(u64::from(process.parent_pid))
+    Ok(u64::from(process.parent_pid()))
 }
 
 /// PID 1 starts in process group 0 and session 0 (LINUX-NOTES.md).

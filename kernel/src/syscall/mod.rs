@@ -41,6 +41,7 @@ pub fn dispatch(process: &mut Process) {
         Err(errno) => errno.as_return_value() as u64,
     };
     process.context.set_return_value(value);
+    process.publish();
 }
 
 static REPORTED: Mutex<BTreeSet<u64>> = Mutex::new(BTreeSet::new());

@@ -1,7 +1,5 @@
 //! Filesystems as a whole: mount(2), umount2(2), statfs(2), sync(2), mknod(2).
 
-use alloc::sync::Arc;
-
 use errno::{Errno, Result};
 use linux_raw_sys::general as linux;
 
@@ -10,7 +8,12 @@ use super::{
     user_memory::{Field, pack, read_path, write_bytes},
 };
 use crate::{
-    fs::{self, filesystem::FileType, mount::Location, path::FollowLast},
+    fs::{
+        self,
+        filesystem::FileType,
+        mount::{Location, MountFlags, UnmountMode},
+        path::FollowLast,
+    },
     task::process::Process,
 };
 
@@ -64,9 +67,8 @@ pub fn sys_sync(_process: &mut Process, _arguments: &[u64; 6]) -> Result<u64> {
     Ok(0)
 }
 
-/// mount(2) of the filesystems Loam has: `tmpfs` (a new instance), `devtmpfs` (the one
-/// shared instance with the device nodes). Other types give `ENODEV`, as Linux does for a
-/// type it does not know.
+/// mount(2) of the filesystems Loam has (`fs::filesystem_of_type`). Other types give
+/// `ENODEV`, as Linux does for a type it does not know.
 pub fn sys_mount(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [source, target, filesystem_type, flags, ..] = *arguments;
     if process.credentials.effective_uid != 0 {
@@ -87,22 +89,30 @@ pub fn sys_mount(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     if point.metadata()?.file_type != FileType::Directory {
         return Err(Errno::ENOTDIR);
     }
-    let filesystem: Arc<dyn fs::filesystem::FileSystem> = match filesystem_type.as_slice() {
-        b"tmpfs" => Arc::new(fs::memory_fs::MemoryFileSystem::new("tmpfs", 0o1777)),
-        b"devtmpfs" => fs::devtmpfs(),
-        other => {
-            log::warn!(
-                "mount: filesystem type {} is not supported",
-                core::str::from_utf8(other).unwrap_or("?")
-            );
-            return Err(Errno::ENODEV);
-        }
+    let Some(filesystem) = fs::filesystem_of_type(&filesystem_type) else {
+        log::warn!(
+            "mount: filesystem type {} is not supported",
+            core::str::from_utf8(&filesystem_type).unwrap_or("?")
+        );
+        return Err(Errno::ENODEV);
     };
     let source = core::str::from_utf8(&source).unwrap_or("none");
-    fs::mount::mount(filesystem, Some(point), source);
+    fs::mount::mount(filesystem, Some(point), source, mount_flags(flags));
     Ok(0)
 }
 
+fn mount_flags(flags: u64) -> MountFlags {
+    let has = |flag: u32| flags & u64::from(flag) != 0;
+    MountFlags {
+        is_read_only: has(linux::MS_RDONLY),
+        is_nosuid: has(linux::MS_NOSUID),
+        is_nodev: has(linux::MS_NODEV),
+        is_noexec: has(linux::MS_NOEXEC),
+        is_noatime: has(linux::MS_NOATIME),
+    }
+}
+
+/// umount2(2): a busy mount gives `EBUSY` unless `MNT_DETACH` detaches it lazily.
 pub fn sys_umount2(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     let [target, flags, ..] = *arguments;
     if process.credentials.effective_uid != 0 {
@@ -119,10 +129,12 @@ pub fn sys_umount2(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     } else {
         FollowLast::Follow
     };
+    let mode = if flags & u64::from(linux::MNT_DETACH) != 0 {
+        UnmountMode::Detach
+    } else {
+        UnmountMode::RefuseBusy
+    };
     let target = read_path(process, target)?;
     let root = process.walk().resolve(&target, follow)?;
-    if process.working_directory.mount.id == root.mount.id {
-        return Err(Errno::EBUSY);
-    }
-    fs::mount::unmount(&root).map(|()| 0)
+    fs::mount::unmount(&root, mode).map(|()| 0)
 }

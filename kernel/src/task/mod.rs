@@ -3,5 +3,6 @@
 pub mod limits;
 pub mod process;
 mod run;
+pub mod table;
 
 pub use run::start_init;

@@ -1,12 +1,15 @@
 //! A process: its registers, memory, files, identity. One runs at a time until issue 5.
 
-use alloc::vec::Vec;
+use alloc::{string::String, sync::Arc, vec::Vec};
 
 use hal::user::UserContext;
 
-use super::limits::ResourceLimits;
+use super::{
+    limits::ResourceLimits,
+    table::{self, ProcessDetails, ProcessRecord, Published},
+};
 use crate::{
-    exec::{Executable, LoadedProgram, ProgramImage},
+    exec::ProgramImage,
     fs::{
         fd_table::FdTable,
         mount::{Location, PinnedLocation},
@@ -21,8 +24,11 @@ pub const DEFAULT_UMASK: u32 = 0o022;
 
 /// Everything the kernel keeps about one process.
 pub struct Process {
+    /// The same as `record.pid`, which never changes.
     pub pid: u32,
-    pub parent_pid: u32,
+    /// What others may read about the process (parent, name, executable, auxv ...), shared
+    /// with the process table.
+    pub record: Arc<ProcessRecord>,
     pub context: UserContext,
     pub memory: ProcessMemory,
     pub files: FdTable,
@@ -31,14 +37,6 @@ pub struct Process {
     pub umask: u32,
     pub credentials: Credentials,
     pub limits: ResourceLimits,
-    /// The command name (`comm`): the executable's base name, at most 15 bytes.
-    pub name: Vec<u8>,
-    /// The path given to `execve`, for `/proc/self/exe`'s fallback and logs.
-    pub executable_path: Vec<u8>,
-    /// The file the process runs.
-    pub executable: Executable,
-    /// The auxiliary vector of the running image, for `/proc/self/auxv`.
-    pub auxiliary_vector: Vec<(u64, u64)>,
     /// `set_tid_address`'s pointer.
     pub clear_child_tid: u64,
     /// Set when the process has ended: its wait status (`code << 8`, or the signal number).
@@ -46,54 +44,85 @@ pub struct Process {
 }
 
 impl Process {
-    /// A new process running `program`.
+    /// A new process running `image` (loaded from `executable_path`), entered in the
+    /// process table.
     pub fn new(
         pid: u32,
-        program: LoadedProgram,
+        image: ProgramImage,
         executable_path: &[u8],
         root: Location,
         files: FdTable,
     ) -> Self {
-        let LoadedProgram { image, executable } = program;
         let ProgramImage {
             memory,
             entry,
             stack,
+            executable,
         } = image;
         memory.activate();
         hal::user::FpuState::initial().restore();
+        let published = Published {
+            credentials: Credentials::ROOT,
+            umask: DEFAULT_UMASK,
+        };
+        let details = ProcessDetails {
+            parent_pid: 0,
+            name: command_name(executable_path),
+            executable,
+            auxiliary_vector: stack.auxiliary_vector,
+            stack_start: stack.stack_pointer,
+            argument_strings: stack.argument_strings,
+            environment_strings: stack.environment_strings,
+            start_time_nanoseconds: crate::time::monotonic_nanoseconds(),
+            published,
+        };
+        let record = ProcessRecord::new(pid, details);
+        table::insert(record.clone());
         Self {
             pid,
-            parent_pid: 0,
+            record,
             context: UserContext::new(entry, stack.stack_pointer),
             memory,
             files,
             working_directory: PinnedLocation::new(root.clone()),
             root,
-            umask: DEFAULT_UMASK,
-            credentials: Credentials::ROOT,
+            umask: published.umask,
+            credentials: published.credentials,
             limits: ResourceLimits::initial(),
-            name: command_name(executable_path),
-            executable_path: executable_path.to_vec(),
-            executable,
-            auxiliary_vector: stack.auxiliary_vector,
             clear_child_tid: 0,
             wait_status: None,
         }
     }
 
     /// Switches to a new program image (the point of no return of `execve`).
-    pub fn replace_image(&mut self, program: LoadedProgram, executable_path: &[u8]) {
-        let LoadedProgram { image, executable } = program;
-        self.executable = executable;
+    pub fn replace_image(&mut self, image: ProgramImage, executable_path: &[u8]) {
         self.context = UserContext::new(image.entry, image.stack.stack_pointer);
         self.memory = image.memory;
         self.memory.activate();
-        self.auxiliary_vector = image.stack.auxiliary_vector;
-        self.executable_path = executable_path.to_vec();
-        self.name = command_name(executable_path);
+        let stack = image.stack;
+        self.record.update(|details| {
+            details.name = command_name(executable_path);
+            details.executable = image.executable;
+            details.auxiliary_vector = stack.auxiliary_vector;
+            details.stack_start = stack.stack_pointer;
+            details.argument_strings = stack.argument_strings;
+            details.environment_strings = stack.environment_strings;
+        });
         self.files.close_for_exec();
         hal::user::FpuState::initial().restore();
+    }
+
+    /// Copies the fields the record publishes (see [`Published`]) into it.
+    pub fn publish(&self) {
+        self.record.publish(Published {
+            credentials: self.credentials,
+            umask: self.umask,
+        });
+    }
+
+    /// The parent's pid (0 for init).
+    pub fn parent_pid(&self) -> u32 {
+        self.record.details().parent_pid
     }
 
     /// A walk starting at the working directory.
@@ -111,8 +140,15 @@ impl Process {
     }
 
     /// The command name for logs.
-    pub fn display_name(&self) -> &str {
-        core::str::from_utf8(&self.name).unwrap_or("?")
+    pub fn display_name(&self) -> String {
+        String::from_utf8_lossy(&self.record.details().name).into_owned()
+    }
+}
+
+impl Drop for Process {
+    /// A process that is gone leaves the process table (with issue 5, when it is reaped).
+    fn drop(&mut self) {
+        table::remove(self.pid);
     }
 }
 

@@ -55,7 +55,7 @@ fn load_init(
     command_line: &CommandLine<'_>,
     root: &Location,
     path: &str,
-) -> Result<exec::LoadedProgram, Errno> {
+) -> Result<exec::ProgramImage, Errno> {
     let walk = Walk {
         root,
         start: root,
@@ -115,6 +115,7 @@ fn run_init(mut process: Process) -> ! {
 
 /// Runs `process` until it ends; returns its wait status.
 pub fn run(process: &mut Process) -> u32 {
+    super::table::set_current(process.pid);
     loop {
         match process.context.run() {
             UserExit::SystemCall => crate::syscall::dispatch(process),

@@ -102,6 +102,12 @@ pub fn hardware_capabilities2() -> u64 {
     0
 }
 
+/// CPUID leaf `leaf`, subleaf `subleaf`: EAX, EBX, ECX, EDX (for `/proc/cpuinfo`).
+pub fn cpuid(leaf: u32, subleaf: u32) -> [u32; 4] {
+    let result = core::arch::x86_64::__cpuid_count(leaf, subleaf);
+    [result.eax, result.ebx, result.ecx, result.edx]
+}
+
 /// The platform string Linux puts in `AT_PLATFORM`.
 pub const PLATFORM: &str = "x86_64";
 

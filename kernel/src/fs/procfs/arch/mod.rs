@@ -1,0 +1,6 @@
+//! Per-architecture procfs files; every arch module exports `cpuinfo()`.
+
+#[cfg(target_arch = "x86_64")]
+mod x86_64;
+#[cfg(target_arch = "x86_64")]
+pub use self::x86_64::*;
