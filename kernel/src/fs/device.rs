@@ -6,7 +6,7 @@
 use alloc::sync::Arc;
 
 use errno::{Errno, Result};
-use linux_raw_sys::ioctl;
+use linux_raw_sys::{general as linux, ioctl};
 
 use super::filesystem::DeviceNumber;
 
@@ -18,6 +18,11 @@ pub trait Device: Send + Sync {
     /// `noop_llseek`); terminals refuse with `ESPIPE` (`no_llseek`).
     fn seek(&self) -> Result<u64> {
         Ok(0)
+    }
+    /// `poll(2)` readiness: without a poll operation Linux reports `DEFAULT_POLLMASK`, ready
+    /// for reading and writing.
+    fn poll(&self) -> u32 {
+        DEFAULT_POLL_MASK
     }
     /// Device-specific `ioctl(2)`; `ENOTTY` when the request means nothing to it.
     fn ioctl(&self, _request: u32, _argument: u64) -> Result<IoctlReply> {
@@ -32,6 +37,10 @@ pub enum IoctlReply {
     /// Copy these bytes to the argument pointer, return 0.
     Bytes(alloc::vec::Vec<u8>),
 }
+
+/// `DEFAULT_POLLMASK`: readable and writable.
+pub const DEFAULT_POLL_MASK: u32 =
+    linux::POLLIN | linux::POLLOUT | linux::POLLRDNORM | linux::POLLWRNORM;
 
 pub const MEMORY_MAJOR: u32 = 1;
 pub const NULL: DeviceNumber = DeviceNumber::new(MEMORY_MAJOR, 3);
@@ -105,6 +114,15 @@ impl Device for Random {
     }
 }
 
+/// A console byte `poll` took from the UART to see whether input is waiting; the next read
+/// returns it first.
+static PEEKED_INPUT: spin::Mutex<Option<u8>> = spin::Mutex::new(None);
+
+/// The next byte typed on the console, if any.
+fn next_input_byte() -> Option<u8> {
+    PEEKED_INPUT.lock().take().or_else(hal::console::read_byte)
+}
+
 /// The serial console. Its line discipline (echo, editing, signals) comes with the TTY layer
 /// (issue 5); for now reads return the bytes typed so far, at least one.
 struct Console;
@@ -116,10 +134,7 @@ impl Device for Console {
         }
         let mut count = 0;
         while count == 0 {
-            while let Some(byte) = (count < buffer.len())
-                .then(hal::console::read_byte)
-                .flatten()
-            {
+            while let Some(byte) = (count < buffer.len()).then(next_input_byte).flatten() {
                 buffer[count] = if byte == b'\r' { b'\n' } else { byte };
                 count += 1;
             }
@@ -137,6 +152,19 @@ impl Device for Console {
 
     fn seek(&self) -> Result<u64> {
         Err(Errno::ESPIPE)
+    }
+
+    fn poll(&self) -> u32 {
+        let mut pending = PEEKED_INPUT.lock();
+        if pending.is_none() {
+            *pending = hal::console::read_byte();
+        }
+        let readable = if pending.is_some() {
+            linux::POLLIN | linux::POLLRDNORM
+        } else {
+            0
+        };
+        readable | linux::POLLOUT | linux::POLLWRNORM
     }
 
     fn ioctl(&self, request: u32, _argument: u64) -> Result<IoctlReply> {

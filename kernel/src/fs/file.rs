@@ -352,6 +352,15 @@ impl OpenFile {
         Ok(())
     }
 
+    /// `poll(2)` readiness: regular files, directories and generated files are always ready
+    /// (`DEFAULT_POLLMASK`); a device says for itself.
+    pub fn poll(&self) -> u32 {
+        match &self.backing {
+            Backing::Device(device) => device.poll(),
+            Backing::Inode | Backing::Snapshot(_) => super::device::DEFAULT_POLL_MASK,
+        }
+    }
+
     /// `ioctl(2)` requests the device understands.
     pub fn ioctl(&self, request: u32, argument: u64) -> Result<IoctlReply> {
         match &self.backing {

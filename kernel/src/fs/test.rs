@@ -120,13 +120,14 @@ fn proc_mounts_lists_each_mount_as_linux_does() -> TestResult {
     ));
     let file = operations::open(&walk(&root), b"/proc/mounts", linux::O_RDONLY, 0, 0)
         .map_err(|error| alloc::format!("open /proc/mounts: {error}"))?;
-    let mut bytes = alloc::vec![0u8; 4096];
-    let mut length = 0;
+    let mut bytes = alloc::vec::Vec::new();
+    let mut append = |piece: &[u8]| {
+        bytes.extend_from_slice(piece);
+        Ok(piece.len())
+    };
     // Reads in 3-byte pieces must add up to the one generation made at open.
-    while let Ok(count @ 1..) = file.read(&mut bytes[length..length + 3]) {
-        length += count;
-    }
-    let text = core::str::from_utf8(&bytes[..length]).map_err(|_| "not UTF-8")?;
+    while let Ok(1..) = file.read(3, &mut append) {}
+    let text = core::str::from_utf8(&bytes).map_err(|_| "not UTF-8")?;
     ensure!(
         text.starts_with("rootfs / rootfs rw,relatime 0 0\n"),
         "{text}"

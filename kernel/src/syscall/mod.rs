@@ -10,7 +10,9 @@ mod files;
 mod identity;
 mod memory;
 mod names_x86_64;
+mod poll;
 mod process_control;
+mod signals;
 mod system;
 mod table_x86_64;
 mod time;
@@ -42,6 +44,7 @@ pub fn dispatch(process: &mut Process) {
     };
     process.context.set_return_value(value);
     process.publish();
+    signals::deliver_pending(process);
 }
 
 static REPORTED: Mutex<BTreeSet<u64>> = Mutex::new(BTreeSet::new());

@@ -4,7 +4,7 @@ use linux_raw_sys::general as linux;
 
 use super::{
     Handler, arch::x86_64::*, file_io::*, files::*, identity::*, memory::*, names_x86_64::NAMES,
-    process_control::*, system::*, time::*,
+    poll::*, process_control::*, signals::*, system::*, time::*,
 };
 
 /// Room for every x86_64 system-call number (Linux's highest is below 512).
@@ -101,6 +101,14 @@ const IMPLEMENTED: &[(u32, Handler)] = &[
     (linux::__NR_getegid, sys_getegid),
     (linux::__NR_getppid, sys_getppid),
     (linux::__NR_getpgrp, sys_getpgrp),
+    (linux::__NR_poll, sys_poll),
+    (linux::__NR_ppoll, sys_ppoll),
+    (linux::__NR_rt_sigaction, sys_rt_sigaction),
+    (linux::__NR_rt_sigprocmask, sys_rt_sigprocmask),
+    (linux::__NR_sigaltstack, sys_sigaltstack),
+    (linux::__NR_kill, sys_kill),
+    (linux::__NR_tkill, sys_tkill),
+    (linux::__NR_tgkill, sys_tgkill),
     (linux::__NR_getpgid, sys_getpgid),
     (linux::__NR_getsid, sys_getsid),
     (linux::__NR_getgroups, sys_getgroups),

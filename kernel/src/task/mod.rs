@@ -3,6 +3,7 @@
 pub mod limits;
 pub mod process;
 mod run;
+pub mod signals;
 pub mod table;
 
 pub use run::start_init;

@@ -6,6 +6,7 @@ use hal::user::UserContext;
 
 use super::{
     limits::ResourceLimits,
+    signals::SignalState,
     table::{self, ProcessDetails, ProcessRecord, Published},
 };
 use crate::{
@@ -37,6 +38,7 @@ pub struct Process {
     pub umask: u32,
     pub credentials: Credentials,
     pub limits: ResourceLimits,
+    pub signals: SignalState,
     /// `set_tid_address`'s pointer.
     pub clear_child_tid: u64,
     /// Set when the process has ended: its wait status (`code << 8`, or the signal number).
@@ -89,6 +91,7 @@ impl Process {
             umask: published.umask,
             credentials: published.credentials,
             limits: ResourceLimits::initial(),
+            signals: SignalState::new(),
             clear_child_tid: 0,
             wait_status: None,
         }
@@ -109,6 +112,7 @@ impl Process {
             details.environment_strings = stack.environment_strings;
         });
         self.files.close_for_exec();
+        self.signals.reset_for_exec();
         hal::user::FpuState::initial().restore();
     }
 

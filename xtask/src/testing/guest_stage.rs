@@ -5,9 +5,8 @@
 //! - the shell suite (`guest_suite`): busybox scripts run one by one by a shell `/init`. It needs
 //!   fork, so on Loam it is reported as not run until issue 5 brings processes;
 //! - the exec-chain suite (`guest_chain`): C (musl and glibc), Rust and busybox programs that
-//!   each run as PID 1 and execute the next, so it needs no fork. It runs on Loam once
-//!   `LOAM_EXECUTES_INIT` is on; a program that ends a boot early is skipped by another boot
-//!   (`guest_resume`).
+//!   each run as PID 1 and execute the next, so it needs no fork. A program that ends a boot
+//!   early is skipped by another boot (`guest_resume`).
 //!
 //! A test passes when its framed output (`guest_report`) equals its `.expected` file and its
 //! status is 0.
@@ -39,12 +38,6 @@ use crate::{
     qemu::{self, Boot, BootOutcome, Machine},
     workspace,
 };
-
-/// Whether the exec-chain suite runs on Loam. Loam runs `/init` since issue 3's first slice,
-/// but the suite still needs calls Loam lacks (see the issue 3 note); until they are in, it
-/// runs on Linux only.
-// TODO(issue 3): set to true with the system calls the suite needs.
-const LOAM_EXECUTES_INIT: bool = false;
 
 /// Why the shell suite does not run on Loam.
 const SHELL_SUITE_ON_LOAM: &str = "not run on Loam: needs fork (issue 5)";
@@ -82,13 +75,6 @@ pub fn run(settings: &StageSettings, kernel: GuestKernel, tally: &mut Tally) -> 
         }
     }
     if chain_tests.is_empty() && !is_init_selected {
-        return Ok(());
-    }
-    if kernel == GuestKernel::Loam && !LOAM_EXECUTES_INIT {
-        eprintln!(
-            "xtask: guest exec-chain suite: not run on Loam yet: it needs system calls Loam \
-             lacks (issue 3); run 'cargo xtask test --linux'"
-        );
         return Ok(());
     }
     run_suite("guest exec-chain suite", tally, |tally| {
