@@ -71,7 +71,7 @@ pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<ProgramImage> {
             // Linux opens the interpreter before it can fail otherwise (`open_exec` in
             // load_elf_binary): a missing one is ENOENT, one that is not executable EACCES.
             let (_, header) = read_executable(walk, interpreter)?;
-            check_interpreter_header(&header)?;
+            elf_loader::check_interpreter_header(&header)?;
             log::warn!(
                 "exec: {} needs the dynamic linker {} (not supported yet)",
                 core::str::from_utf8(&current_path).unwrap_or("?"),
@@ -86,23 +86,6 @@ pub fn load(walk: &Walk<'_>, request: ExecRequest) -> Result<ProgramImage> {
         };
         return image::build(walk, plan, &bytes, executable, &strings);
     }
-}
-
-/// The checks `load_elf_binary` makes on the interpreter's ELF header before the point of no
-/// return: a file shorter than the header is `EIO` (a short `elf_read`), one without the ELF
-/// magic or for another machine `ELIBBAD`.
-fn check_interpreter_header(file: &[u8]) -> Result<()> {
-    const ELF64_HEADER_BYTES: usize = 64;
-    const MACHINE_OFFSET: usize = 18;
-    const EM_X86_64: u16 = 62;
-    if file.len() < ELF64_HEADER_BYTES {
-        return Err(Errno::EIO);
-    }
-    let machine = u16::from_le_bytes([file[MACHINE_OFFSET], file[MACHINE_OFFSET + 1]]);
-    if !elf_loader::is_elf(file) || machine != EM_X86_64 {
-        return Err(Errno::ELIBBAD);
-    }
-    Ok(())
 }
 
 /// Resolves `path`, checks it may be executed, keeps it from being written while it is in use

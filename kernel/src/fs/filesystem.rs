@@ -64,8 +64,13 @@ pub trait FileSystem: Send + Sync {
         Ok(None)
     }
 
+    /// What a read-only filesystem answers to a change of its names (create, symlink, link,
+    /// unlink, rmdir, rename): `EROFS`, or `EPERM` for procfs.
+    fn namespace_refusal(&self) -> Errno {
+        Errno::EROFS
+    }
     fn create(&self, _directory: InodeNumber, _name: &[u8], _node: NewNode) -> Result<InodeNumber> {
-        Err(Errno::EROFS)
+        Err(self.namespace_refusal())
     }
     fn symlink(
         &self,
@@ -74,16 +79,16 @@ pub trait FileSystem: Send + Sync {
         _target: &[u8],
         _owner: Owner,
     ) -> Result<InodeNumber> {
-        Err(Errno::EROFS)
+        Err(self.namespace_refusal())
     }
     fn link(&self, _inode: InodeNumber, _directory: InodeNumber, _name: &[u8]) -> Result<()> {
-        Err(Errno::EROFS)
+        Err(self.namespace_refusal())
     }
     fn unlink(&self, _directory: InodeNumber, _name: &[u8]) -> Result<()> {
-        Err(Errno::EROFS)
+        Err(self.namespace_refusal())
     }
     fn rmdir(&self, _directory: InodeNumber, _name: &[u8]) -> Result<()> {
-        Err(Errno::EROFS)
+        Err(self.namespace_refusal())
     }
     fn rename(
         &self,
@@ -93,7 +98,7 @@ pub trait FileSystem: Send + Sync {
         _new_name: &[u8],
         _mode: RenameMode,
     ) -> Result<()> {
-        Err(Errno::EROFS)
+        Err(self.namespace_refusal())
     }
     fn write(&self, _inode: InodeNumber, _offset: u64, _data: &[u8]) -> Result<usize> {
         Err(Errno::EROFS)

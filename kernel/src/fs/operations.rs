@@ -174,14 +174,20 @@ fn owner(walk: &Walk<'_>) -> Owner {
     )
 }
 
-/// Creates `name` in `parent` after checking the caller may write and search it.
-fn create_in(walk: &Walk<'_>, parent: &Location, name: &[u8], node: NewNode) -> Result<Location> {
-    parent.require_writable_mount()?;
+/// `EROFS` on a read-only mount, then `EACCES` unless the caller may write and search
+/// `directory` (`may_create`, `may_delete`).
+fn require_changeable_directory(walk: &Walk<'_>, directory: &Location) -> Result<()> {
+    directory.require_writable_mount()?;
     check_access(
-        &parent.metadata()?,
+        &directory.metadata()?,
         walk.credentials,
         Access::WRITE.union(Access::EXECUTE),
-    )?;
+    )
+}
+
+/// Creates `name` in `parent` after checking the caller may write and search it.
+fn create_in(walk: &Walk<'_>, parent: &Location, name: &[u8], node: NewNode) -> Result<Location> {
+    require_changeable_directory(walk, parent)?;
     let inode = parent.filesystem().create(parent.inode, name, node)?;
     Ok(Location {
         mount: parent.mount.clone(),
@@ -243,12 +249,7 @@ pub fn make_symlink(walk: &Walk<'_>, target: &[u8], path: &[u8]) -> Result<()> {
     if has_trailing_slash {
         return Err(Errno::ENOENT);
     }
-    parent.require_writable_mount()?;
-    check_access(
-        &parent.metadata()?,
-        walk.credentials,
-        Access::WRITE.union(Access::EXECUTE),
-    )?;
+    require_changeable_directory(walk, &parent)?;
     parent
         .filesystem()
         .symlink(parent.inode, &name, target, owner(walk))
@@ -267,12 +268,7 @@ pub fn make_link(walk: &Walk<'_>, existing: &Location, new_path: &[u8]) -> Resul
     if parent.mount.id != existing.mount.id {
         return Err(Errno::EXDEV);
     }
-    parent.require_writable_mount()?;
-    check_access(
-        &parent.metadata()?,
-        walk.credentials,
-        Access::WRITE.union(Access::EXECUTE),
-    )?;
+    require_changeable_directory(walk, &parent)?;
     parent
         .filesystem()
         .link(existing.inode, parent.inode, &name)
@@ -304,12 +300,7 @@ pub fn remove(walk: &Walk<'_>, path: &[u8], kind: RemoveKind) -> Result<()> {
         (RemoveKind::File, b"" | b"." | b"..") => return Err(Errno::EISDIR),
         _ => {}
     }
-    parent.require_writable_mount()?;
-    check_access(
-        &parent.metadata()?,
-        walk.credentials,
-        Access::WRITE.union(Access::EXECUTE),
-    )?;
+    require_changeable_directory(walk, &parent)?;
     let inode = parent.filesystem().lookup(parent.inode, &name)?;
     let target = Location {
         mount: parent.mount.clone(),

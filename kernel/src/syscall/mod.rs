@@ -44,7 +44,7 @@ pub fn dispatch(process: &mut Process) {
     };
     process.context.set_return_value(value);
     process.publish();
-    signals::deliver_pending(process);
+    crate::task::signals::deliver_pending(process);
 }
 
 static REPORTED: Mutex<BTreeSet<u64>> = Mutex::new(BTreeSet::new());

@@ -41,7 +41,8 @@ pub fn sys_ppoll(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
         None
     } else {
         let seconds = read_u64(process, timeout)? as i64;
-        let nanoseconds = read_u64(process, timeout + 8)? as i64;
+        let nanoseconds_at = timeout.checked_add(8).ok_or(Errno::EFAULT)?;
+        let nanoseconds = read_u64(process, nanoseconds_at)? as i64;
         if seconds < 0 || !(0..1_000_000_000).contains(&nanoseconds) {
             return Err(Errno::EINVAL);
         }

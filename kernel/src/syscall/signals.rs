@@ -1,6 +1,7 @@
 //! Signal system calls: rt_sigaction(2), rt_sigprocmask(2), sigaltstack(2), kill(2),
 //! tkill(2), tgkill(2). Only the calling process exists until issue 5, so signals can only be
-//! sent to it; they are acted on when the system call returns ([`deliver_pending`]).
+//! sent to it; they are acted on when the system call returns
+//! ([`crate::task::signals::deliver_pending`]).
 
 use errno::{Errno, Result};
 use linux_raw_sys::general as linux;
@@ -8,7 +9,7 @@ use linux_raw_sys::general as linux;
 use super::user_memory::{Field, pack, read_u64, write_bytes};
 use crate::task::{
     process::Process,
-    signals::{AlternateStack, Disposition, SIGNAL_COUNT, SignalAction, bit, is_unblockable},
+    signals::{AlternateStack, SIGNAL_COUNT, SignalAction, bit, is_unblockable},
 };
 
 /// The `sigsetsize` every call takes: 64 signals.
@@ -152,33 +153,4 @@ pub fn sys_tgkill(process: &mut Process, arguments: &[u64; 6]) -> Result<u64> {
     }
     let own = process.pid as i32;
     send_to_self(process, group as i32 == own && tid as i32 == own, signal)
-}
-
-/// Acts on the pending signals that are not blocked, lowest first, as Linux does on the way
-/// back to user mode: ignored ones are dropped and a terminating one ends the process.
-pub fn deliver_pending(process: &mut Process) {
-    while process.wait_status.is_none() {
-        let Some(signal) = process.signals.take_deliverable() else {
-            return;
-        };
-        match process.signals.disposition(signal) {
-            Disposition::Discard => {}
-            Disposition::Terminate => process.wait_status = Some(signal),
-            Disposition::Stop => log::warn!(
-                "{}[{}]: signal {signal} would stop the process; job control comes with \
-                 issue 5, the signal is dropped",
-                process.display_name(),
-                process.pid
-            ),
-            Disposition::Handler => {
-                log::error!(
-                    "{}[{}]: signal {signal} has a handler, and Loam cannot run signal \
-                     handlers yet (issue 5): the process is killed by the signal instead",
-                    process.display_name(),
-                    process.pid
-                );
-                process.wait_status = Some(signal);
-            }
-        }
-    }
 }

@@ -7,6 +7,8 @@
 
 use linux_raw_sys::general as linux;
 
+use super::process::Process;
+
 /// Signals 1 to 64.
 pub const SIGNAL_COUNT: u32 = 64;
 /// `SIG_DFL` and `SIG_IGN` as handler values.
@@ -135,5 +137,34 @@ fn default_disposition(signal: u32) -> Disposition {
         // Real-time signals and everything else terminate (some with a core dump, which
         // RLIMIT_CORE's default of 0 turns off).
         _ => Disposition::Terminate,
+    }
+}
+
+/// Acts on the pending signals that are not blocked, lowest first, as Linux does on the way
+/// back to user mode: ignored ones are dropped and a terminating one ends the process.
+pub fn deliver_pending(process: &mut Process) {
+    while process.wait_status.is_none() {
+        let Some(signal) = process.signals.take_deliverable() else {
+            return;
+        };
+        match process.signals.disposition(signal) {
+            Disposition::Discard => {}
+            Disposition::Terminate => process.wait_status = Some(signal),
+            Disposition::Stop => log::warn!(
+                "{}[{}]: signal {signal} would stop the process; job control comes with \
+                 issue 5, the signal is dropped",
+                process.display_name(),
+                process.pid
+            ),
+            Disposition::Handler => {
+                log::error!(
+                    "{}[{}]: signal {signal} has a handler, and Loam cannot run signal \
+                     handlers yet (issue 5): the process is killed by the signal instead",
+                    process.display_name(),
+                    process.pid
+                );
+                process.wait_status = Some(signal);
+            }
+        }
     }
 }

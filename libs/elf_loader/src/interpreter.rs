@@ -5,9 +5,28 @@ use alloc::vec::Vec;
 use errno::{Errno, Result};
 
 use crate::{
-    format::{ProgramHeader, SEGMENT_INTERPRETER},
+    file_header::is_elf,
+    format::{MACHINE_X86_64, ProgramHeader, SEGMENT_INTERPRETER, read_u16},
     linux::PATH_MAX,
 };
+
+/// `sizeof(struct elf64_hdr)`.
+const FILE_HEADER_BYTES: usize = 64;
+/// Where `e_machine` is in the file header.
+const MACHINE_OFFSET: usize = 18;
+
+/// The checks `load_elf_binary()` makes on the interpreter's file header before its point of
+/// no return: a file shorter than the header is `EIO` (a short `elf_read()`), one without the
+/// ELF magic or for another machine `ELIBBAD`.
+pub fn check_interpreter_header(file: &[u8]) -> Result<()> {
+    if file.len() < FILE_HEADER_BYTES {
+        return Err(Errno::EIO);
+    }
+    if !is_elf(file) || read_u16(file, MACHINE_OFFSET) != Some(MACHINE_X86_64) {
+        return Err(Errno::ELIBBAD);
+    }
+    Ok(())
+}
 
 /// The interpreter path of the first `PT_INTERP` header (Linux stops at the first one), without
 /// its terminating NUL and cut at the first NUL inside it, since `open_exec()` takes a C string.

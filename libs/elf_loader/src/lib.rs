@@ -45,6 +45,7 @@ mod plan;
 mod segment;
 
 pub use file_header::is_elf;
+pub use interpreter::check_interpreter_header;
 pub use linux::{
     BINPRM_BUF_SIZE, DEFAULT_MAP_WINDOW, ELF_ET_DYN_BASE, PAGE_SIZE, PATH_MAX,
     PROGRAM_HEADER_TABLE_MAX_BYTES, TASK_SIZE_MAX,

@@ -394,3 +394,24 @@ fn first_bad_segment_decides_the_errno() {
     });
     assert_eq!(parse_image(&image), Err(Errno::EINVAL));
 }
+
+/// The interpreter's header, as `load_elf_binary()` reads it: short is `EIO`, not ELF or not
+/// x86_64 is `ELIBBAD`, a valid x86_64 ELF passes.
+#[test]
+fn interpreter_headers_are_checked_as_linux_does() {
+    let valid = ElfImage::static_executable().build();
+    assert_eq!(elf_loader::check_interpreter_header(&valid), Ok(()));
+    assert_eq!(
+        elf_loader::check_interpreter_header(&valid[..63]),
+        Err(Errno::EIO)
+    );
+    assert_eq!(
+        elf_loader::check_interpreter_header(&[b'#'; 64]),
+        Err(Errno::ELIBBAD)
+    );
+    let foreign = executable_with(|image| image.machine = MACHINE_AARCH64).build();
+    assert_eq!(
+        elf_loader::check_interpreter_header(&foreign),
+        Err(Errno::ELIBBAD)
+    );
+}

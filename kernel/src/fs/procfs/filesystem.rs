@@ -16,7 +16,7 @@ use crate::{
     fs::{
         filesystem::{
             DeviceNumber, DirectoryEntry, FileSystem, FileType, InodeNumber, Metadata, NewNode,
-            Owner, RenameMode, Statistics,
+            Statistics,
         },
         memory_fs::now,
         mount::Location,
@@ -159,44 +159,17 @@ impl FileSystem for ProcFileSystem {
         }
     }
 
+    fn namespace_refusal(&self) -> Errno {
+        Errno::EPERM
+    }
+
+    /// `open(O_CREAT)` of a new name is `EACCES` (the directory is not writable); other
+    /// creations are `EPERM`.
     fn create(&self, _directory: InodeNumber, _name: &[u8], node: NewNode) -> Result<InodeNumber> {
         Err(match node.file_type {
             FileType::Regular => Errno::EACCES,
             _ => Errno::EPERM,
         })
-    }
-
-    fn symlink(
-        &self,
-        _directory: InodeNumber,
-        _name: &[u8],
-        _target: &[u8],
-        _owner: Owner,
-    ) -> Result<InodeNumber> {
-        Err(Errno::EPERM)
-    }
-
-    fn link(&self, _inode: InodeNumber, _directory: InodeNumber, _name: &[u8]) -> Result<()> {
-        Err(Errno::EPERM)
-    }
-
-    fn unlink(&self, _directory: InodeNumber, _name: &[u8]) -> Result<()> {
-        Err(Errno::EPERM)
-    }
-
-    fn rmdir(&self, _directory: InodeNumber, _name: &[u8]) -> Result<()> {
-        Err(Errno::EPERM)
-    }
-
-    fn rename(
-        &self,
-        _old_directory: InodeNumber,
-        _old_name: &[u8],
-        _new_directory: InodeNumber,
-        _new_name: &[u8],
-        _mode: RenameMode,
-    ) -> Result<()> {
-        Err(Errno::EPERM)
     }
 
     /// Linux's proc files without a `write` operation refuse writes with `EINVAL`.
